@@ -1,0 +1,3 @@
+"""regwatch: monitor of financial regulators' enforcement and disciplinary notices."""
+
+__version__ = "0.1.0"
