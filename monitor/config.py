@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from monitor.errors import ConfigError
 
@@ -34,6 +34,10 @@ def _check_email(value: str) -> str:
     if not EMAIL_RE.match(value.strip()):
         raise ValueError(f"not an email address: {value!r}")
     return value.strip()
+
+
+# validated per item, so an error's location (and line) is the bad address, not the whole list
+Email = Annotated[str, AfterValidator(_check_email)]
 
 
 class HttpConfig(Strict):
@@ -109,6 +113,17 @@ class SmtpConfig(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    @field_validator("from_")
+    @classmethod
+    def _from(cls, v: str) -> str:
+        # lax on purpose: "regwatch@localhost" and "Regwatch <ops@example.com>" are both fine
+        from email.utils import parseaddr
+
+        local, _, domain = parseaddr(v)[1].partition("@")
+        if not local or not domain:
+            raise ValueError(f"not an email address: {v!r}")
+        return v
+
     def password(self) -> str | None:
         if not self.password_env:
             return None
@@ -125,7 +140,7 @@ class WatchEntity(Strict):
 
 class Subscription(Strict):
     name: str
-    to: list[str]
+    to: list[Email]
     mode: Literal["instant", "daily", "weekly"] = "daily"
     sources: list[str] = []
     violations: list[str] = []
@@ -147,7 +162,7 @@ class Subscription(Strict):
     def _emails(cls, v: list[str]) -> list[str]:
         if not v:
             raise ValueError("at least one recipient is needed")
-        return [_check_email(x) for x in v]
+        return v
 
     @field_validator("schedule")
     @classmethod
@@ -163,7 +178,7 @@ class Subscription(Strict):
 
 
 class OpsConfig(Strict):
-    to: list[str] = []
+    to: list[Email] = []
     failure_threshold: int = Field(3, ge=1)
     repeat_hours: float = Field(24.0, gt=0)
 
@@ -172,10 +187,6 @@ class OpsConfig(Strict):
     def _to_list(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
 
-    @field_validator("to")
-    @classmethod
-    def _emails(cls, v: list[str]) -> list[str]:
-        return [_check_email(x) for x in v]
 
 
 class DigestConfig(Strict):
@@ -195,6 +206,7 @@ class Config(Strict):
     timezone: str = "Asia/Shanghai"
     user_agent: str = "regwatch/0.1 (compliance monitor; contact: ops@example.com)"
     jitter: int = Field(60, ge=0, description="seconds of random delay added to each scheduled crawl")
+    misfire_grace: int = Field(600, ge=1, description="seconds a missed scheduled run may still start late")
     http: HttpConfig = HttpConfig()
     sources: SourcesConfig = SourcesConfig()
     smtp: SmtpConfig = SmtpConfig()
@@ -219,9 +231,9 @@ class Config(Strict):
     def _cross_checks(self) -> "Config":
         problems: list[str] = []
         for i, sub in enumerate(self.subscriptions):
-            for s in sub.sources:
+            for j, s in enumerate(sub.sources):
                 if s not in SOURCE_IDS:
-                    problems.append(f"subscriptions.{i}.sources: unknown source id {s!r}")
+                    problems.append(f"subscriptions.{i}.sources.{j}: unknown source id {s!r}")
             if isinstance(sub.watchlist, str) and sub.watchlist not in self.watchlists:
                 problems.append(f"subscriptions.{i}.watchlist: no watchlist named {sub.watchlist!r} under watchlists")
         if problems:
@@ -242,14 +254,17 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
+    duplicates: list[tuple[Any, int, int]] = []  # (key, line, first line): reported with their key path
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
-        seen[key] = key_node.start_mark.line + 1
+            duplicates.append((key, key_node.start_mark.line + 1, seen[key]))
+        else:
+            seen[key] = key_node.start_mark.line + 1
     mapping = loader.construct_mapping(node, deep=True)
-    return _LineDict(mapping, {k: v for k, v in seen.items()}, node.start_mark.line + 1)
+    out = _LineDict(mapping, {k: v for k, v in seen.items()}, node.start_mark.line + 1)
+    out.duplicates = duplicates
+    return out
 
 
 class _LineDict(dict):
@@ -257,6 +272,7 @@ class _LineDict(dict):
         super().__init__(data)
         self.lines = lines
         self.own_line = own_line
+        self.duplicates: list[tuple[Any, int, int]] = []
 
 
 class _LineList(list):
@@ -295,6 +311,20 @@ def _line_of(tree: Any, loc: tuple) -> int | None:
         else:
             continue
     return line
+
+
+def _duplicate_keys(tree: Any, path: tuple = ()) -> list[tuple[str, int | None, str]]:
+    """Every key given twice in one mapping, with its key path: YAML would silently keep the last."""
+    problems = []
+    if isinstance(tree, _LineDict):
+        for key, line, first in tree.duplicates:
+            problems.append((_dotted(path + (key,)), line, f"duplicate key (first on line {first})"))
+        for key, value in tree.items():
+            problems += _duplicate_keys(value, path + (key,))
+    elif isinstance(tree, _LineList):
+        for i, value in enumerate(tree):
+            problems += _duplicate_keys(value, path + (i,))
+    return problems
 
 
 def _plain(obj: Any) -> Any:
@@ -337,11 +367,19 @@ def parse_config(text: str, path: str | None = None, *, check_env: bool = False)
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
+        context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if cmark is not None and context and "scanning" in context:
+            # an unterminated quote or block: the culprit is where the token started, not where the file ended
+            problem = f"{problem} {context} started on line {cmark.line + 1}"
+            line = cmark.line + 1
         raise ConfigError([("", line, f"YAML syntax error: {problem}")], path) from None
     if tree is None:
         tree = _LineDict({}, {}, 1)
     if not isinstance(tree, dict):
         raise ConfigError([("", 1, "the file must be a mapping of keys (database, sources, smtp, ...)")], path)
+    duplicates = _duplicate_keys(tree)
+    if duplicates:
+        raise ConfigError(duplicates, path)
     try:
         cfg = Config.model_validate(_plain(tree))
     except ValidationError as exc:
