@@ -37,7 +37,8 @@ class Notice:
         return f"{self.source}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"
 
     def content_hash(self) -> str:
-        body = "\x1f".join([self.title.strip(), " ".join(self.text.split())])
+        # whitespace is dropped entirely: a re-rendered page (new line breaks, indentation) is not a revision
+        body = "\x1f".join(["".join(self.title.split()), "".join(self.text.split())])
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

@@ -164,7 +164,7 @@ class Store:
 
     def mark_alerted(self, ids: list[str]) -> None:
         with self.db.conn:
-            self.db.executemany("update notices set alert_state = 'done' where id = ?", [(i,) for i in ids])
+            self.db.conn.executemany("update notices set alert_state = 'done' where id = ?", [(i,) for i in ids])
 
     def revisions(self, notice_id: str) -> list[dict[str, Any]]:
         return list(self.db.query("select * from revisions where notice_id = ? order by id", [notice_id]))
