@@ -133,6 +133,10 @@ def run_source(cfg: Config, source_id: str, *, store: Store | None = None, db_pa
         result.error = result.error or "; ".join(ctx.warnings[:3])
     if result.status == "failed" and (result.new or result.revised):
         result.status = "partial"  # what was stored before the failure is kept; the next run catches up
+    if result.status == "ok" and not dry_run:
+        # validators (ETag/Last-Modified) are saved only after a clean run: after a failed or partial one the
+        # next run must see the list again, not a 304 hiding notices that were never stored
+        ctx.commit_validators()
     result.duration = time.monotonic() - started
     if not dry_run:
         store.finish_run(run_id, status=result.status, new=result.new, seen=result.seen,  # type: ignore[union-attr,arg-type]
