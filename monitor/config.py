@@ -21,10 +21,10 @@ class Strict(BaseModel):
 
 
 def _check_cron(value: str) -> str:
-    from apscheduler.triggers.cron import CronTrigger
+    from monitor.schedule import cron_trigger  # crontab weekday numbering (APScheduler 3's from_crontab differs)
 
     try:
-        CronTrigger.from_crontab(value)
+        cron_trigger(value, timezone="UTC")
     except ValueError as exc:
         raise ValueError(f"not a valid cron expression {value!r}: {exc}") from None
     return value
