@@ -221,11 +221,12 @@ def _local(dt: datetime | None, tz: ZoneInfo | None) -> str:
     return (dt.astimezone(tz) if tz else dt).strftime("%Y-%m-%d %H:%M")
 
 
-def render_sources_table(rows: list[SourceHealth], console: Any, *, timezone_name: str | None = None,
-                         show_unconfigured: bool = False) -> None:
+def render_sources_table(rows: list[SourceHealth], console: Any, *, cfg: Config | None = None,
+                         timezone_name: str | None = None, show_unconfigured: bool = False) -> None:
     """Print the health rows as a rich table (times in the config's timezone)."""
     from rich.table import Table
 
+    timezone_name = timezone_name or (cfg.timezone if cfg is not None else None)
     tz = ZoneInfo(timezone_name) if timezone_name else None
     table = Table(title="regwatch sources", show_lines=False)
     for col, kw in (("source", {"style": "bold"}), ("state", {}), ("last run", {}), ("seen", {"justify": "right"}),

@@ -298,6 +298,15 @@ def describe_jobs(scheduler: BaseScheduler) -> list[str]:
 # ---------------------------------------------------------------- serve
 
 
+def load_for_serve(path: str | Path) -> Config:
+    """load_config with env secrets checked, and a relative database path taken relative to the config file
+    (as the CLI does), so systemd's working directory does not matter."""
+    cfg = load_config(path, check_env=True)
+    if not Path(cfg.database).expanduser().is_absolute():
+        cfg.database = str((Path(path).parent / cfg.database).resolve())
+    return cfg
+
+
 def _setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     if not root.handlers:
@@ -308,17 +317,16 @@ def _setup_logging(verbose: bool) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def serve(config_path: str | Path | None = None, *, run_now: bool | None = None, verbose: bool = False) -> int:
+def serve(config_path: str | Path | None = None, *, run_now: bool = False, verbose: bool = False) -> int:
     """Run the scheduler until SIGTERM/SIGINT. Returns the exit code (0 clean stop, 2 invalid config)."""
     _setup_logging(verbose)
     path = str(config_path or os.environ.get("MONITOR_CONFIG") or "config.yaml")
     try:
-        cfg = load_config(path, check_env=True)
+        cfg = load_for_serve(path)
     except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+        print(f"invalid config {exc}", file=sys.stderr)
         return 2
-    if run_now is None:
-        run_now = os.environ.get(RUN_NOW_ENV, "").lower() in {"1", "true", "yes"}
+    run_now = run_now or os.environ.get(RUN_NOW_ENV, "").lower() in {"1", "true", "yes"}
     scheduler = build_scheduler(cfg, config_path=path, blocking=False, run_now=run_now)
     rt: Runtime = scheduler.regwatch  # type: ignore[attr-defined]
 
@@ -363,7 +371,7 @@ def serve(config_path: str | Path | None = None, *, run_now: bool | None = None,
 
 def _reload(scheduler: BaseScheduler, path: str) -> None:
     try:
-        new_cfg = load_config(path, check_env=True)
+        new_cfg = load_for_serve(path)
     except ConfigError as exc:
         for line in str(exc).splitlines():
             log.error("config reload rejected, keeping the running config: %s", line)
