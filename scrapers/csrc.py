@@ -31,7 +31,9 @@ SOURCE = SourceInfo(
     default_schedule="15 9,13,19 * * *",
     min_delay=5.0,  # R1 grades csrc.gov.cn "单并发、5秒以上间隔"
     expected_cadence_days=7,
-    block_markers=(),
+    # a WAF/anti-bot HTML page where JSON was expected (JSON bodies are never scanned for markers); 403 is the
+    # block R2 reports, and the HTTP layer already treats 403/412 as BlockedError
+    block_markers=("请求已中断", "WAF"),
     lang="zh",
 )
 
@@ -215,7 +217,7 @@ def parse_list(body: str, url: str) -> SearchPage:
     return SearchPage(total=total, page=page, items=items, problems=problems)
 
 
-def parse_detail(html: str, url: str) -> str:
+def parse_notice(html: str, url: str) -> str:
     """Body text of a content.shtml detail page."""
     body = select_first(LexborHTMLParser(html), "div.detail-news", ".detail-news", url=url)
     assert body is not None
@@ -225,15 +227,30 @@ def parse_detail(html: str, url: str) -> str:
     return text
 
 
+# A bare 文号 ("〔2025〕9号") is only unique within its document series: HQ numbers 行政处罚决定书, 市场禁入决定书 and
+# 监管措施 separately, so 〔2025〕9号 exists once in each. The series printed on the decision's heading is put in
+# front of a bare number so identity (source + issuer + 文号) keeps them apart; prefixed numbers stay as printed.
+SERIES = {"行政处罚决定": "行政处罚决定书", "市场禁入决定": "市场禁入决定书", "行政监管措施": "行政监管措施决定书"}
+
+
+def qualified_doc_number(doc: str | None, channel_name: str) -> str | None:
+    if not doc:
+        return None
+    doc = " ".join(doc.split())
+    series = SERIES.get(channel_name)
+    return f"{series}{doc}" if series and doc[:1] in "〔[［【(（" else doc
+
+
 def _channels(ctx: Context) -> list[str]:
     return list(ctx.config.channels or DEFAULT_CHANNELS)
 
 
 def _notice(item: Item, channel_id: str, text: str) -> Notice:
+    kind = CHANNELS[channel_id].name if channel_id in CHANNELS else item.channel_name
     return Notice(
         source=SOURCE.id, url=item.url, title=item.title, text=text, published=item.published,
         issuer=issuer_for(channel_id, item.url), channel=channel_id,
-        doc_number=item.doc_number or find_doc_number(text), attachments=item.attachments,
+        doc_number=qualified_doc_number(item.doc_number or find_doc_number(text), kind), attachments=item.attachments,
         extra={"channelName": item.channel_name, **{k: v for k, v in item.meta.items() if k in ("syh", "wh")}},
     )
 
@@ -258,7 +275,7 @@ def _crawl_channel(ctx: Context, channel_id: str) -> Iterator[Notice]:
             try:
                 detail = ctx.fetch(item.url)
                 assert detail is not None
-                yield _notice(item, channel_id, parse_detail(detail.text, item.url))
+                yield _notice(item, channel_id, parse_notice(detail.text, item.url))
             except (BlockedError, NetworkError):
                 raise
             except (FetchError, ParseError) as exc:
