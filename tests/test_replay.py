@@ -281,3 +281,79 @@ def test_every_fault_kind_is_tested() -> None:
               "redirect_loop", "redirect_other_host", "gbk_no_charset", "wrong_charset", "malformed", "huge", "waf",
               "empty_list", "layout_change"}
     assert tested == set(FAULT_KINDS)
+
+
+# ---------------------------------------------------------------- recording (monitor record) round trip
+
+
+def _fake_scraper(server_paths: list[str]) -> object:
+    import types
+
+    from scrapers.base import SourceInfo
+
+    def crawl(ctx: object) -> object:
+        for p in server_paths:
+            got = ctx.fetch("https://www.amac.org.cn" + p)  # type: ignore[attr-defined]
+            yield got.url
+
+    return types.SimpleNamespace(
+        SOURCE=SourceInfo(id="amac", name="t", issuer="t", base_url="https://www.amac.org.cn",
+                          official_hosts=("www.amac.org.cn",)), crawl=crawl)
+
+
+def test_record_then_replay_round_trip(server: ReplayServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       replay_server: Callable[..., ReplayServer]) -> None:
+    import scrapers
+    from monitor.config import Config
+    from monitor.record import record_source
+
+    paths = [LIST, "/searchList/abc?_isJson=true&page=2", "/old.html"]
+    monkeypatch.setattr(scrapers, "get_scraper", lambda sid: _fake_scraper(paths))
+    cfg = Config.model_validate({"sources": {"amac": {"base_url": server.base_url}}})
+    res = record_source(cfg, "amac", tmp_path / "out")
+    assert res.notices == 3 and res.responses == 3 and res.error is None  # redirect hop kept, LIST once
+    manifest = json.loads((tmp_path / "out" / "amac" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["reconstructed"] is False and manifest["source"] == "amac" and manifest["recorded"]
+    assert {(r["path"], r["status"]) for r in manifest["responses"]} == {
+        (LIST, 200), ("/searchList/abc", 200), ("/old.html", 301)}
+    again = replay_server(tmp_path / "out" / "amac")
+    assert httpx.get(again.base_url + LIST).content == LIST_HTML.encode("utf-8")
+    page2 = httpx.get(again.base_url + "/searchList/abc?_isJson=true&page=2")
+    assert page2.json() == {"data": {"results": []}} and "json" in page2.headers["Content-Type"]
+    assert httpx.get(again.base_url + "/old.html").headers["Location"] == LIST
+
+
+def test_record_network_error_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import scrapers
+    from monitor.config import Config
+    from monitor.record import record_source
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(scrapers, "get_scraper", lambda sid: _fake_scraper([LIST]))
+    cfg = Config.model_validate({"http": {"max_retries": 0}, "sources": {"amac": {"base_url": f"http://127.0.0.1:{port}"}}})
+    with pytest.raises(NetworkError) as err:
+        record_source(cfg, "amac", tmp_path / "out")
+    assert "\n" not in str(err.value) and f"127.0.0.1:{port}" in str(err.value)
+    assert not (tmp_path / "out" / "amac" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("method,path,query,ctype,expected", [
+    ("GET", "/zlgl/jlcf/scfjg/index.html", {}, "text/html", "zlgl/jlcf/scfjg/index.html"),
+    ("GET", "/a/", {}, "text/html", "a/index.html"),
+    ("GET", "/searchList/abc", {"page": "1"}, "application/json", None),
+    ("GET", "/../../etc/passwd", {}, None, None),
+])
+def test_recorded_file_names(method: str, path: str, query: dict[str, str], ctype: str | None,
+                             expected: str | None) -> None:
+    from monitor.record import file_name
+
+    name = file_name(method, path, query, ctype)
+    if expected:
+        assert name == expected
+    assert ".." not in name and not name.startswith("/")
+    if query:
+        assert name.startswith("searchList/abc__") and name.endswith(".json")
