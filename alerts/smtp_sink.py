@@ -11,6 +11,7 @@ import email
 import socket
 import threading
 import time
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,6 +22,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 PHASES = ("mail", "rcpt", "data")
+
+
+class _Controller(Controller):
+    def factory(self):
+        # AUTH without TLS is what a loopback sink wants; aiosmtpd warns about it on every connection
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
+            return super().factory()
 
 
 @dataclass
@@ -125,7 +134,7 @@ class SmtpSink:
         last: Exception | None = None
         for _ in range(20):  # a port picked free may be taken before aiosmtpd binds it
             port = free_port()
-            ctl = Controller(self.handler, hostname=self.host, port=port, ssl_context=self.ssl_context,
+            ctl = _Controller(self.handler, hostname=self.host, port=port, ssl_context=self.ssl_context,
                              server_hostname="localhost", **kwargs)
             try:
                 ctl.start()

@@ -30,7 +30,7 @@ EN_SUFFIXES = (
 CREDIT_CODE_RE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 AMAC_ID_RE = re.compile(r"(?<![0-9A-Z])P\d{7}(?!\d)")
 MIN_CORE_CJK = 4  # a suffix-stripped core shorter than this (e.g. "某某") is too generic to match on its own
-MIN_CORE_LATIN = 5
+MIN_CORE_LATIN = 3  # with word boundaries: 'acme' matches 'ACME LIMITED', not 'acmes'
 
 _SPACE_LIKE = set(" \t\r\n\u3000\u00a0·•・")
 
@@ -172,6 +172,29 @@ def match_entities(
     return hits
 
 
+def _extend_suffix(raw: str, folded: str, index: list[int], span: tuple[int, int], fpos_end: int) -> tuple[int, int]:
+    """A core match followed by a company suffix ("…管理" + "有限责任公司") reports the whole name."""
+    rest = folded[fpos_end:]
+    lead = len(rest) - len(rest.lstrip(".,"))
+    for suf in CN_SUFFIXES + EN_SUFFIXES:
+        f = suf.replace(" ", "")
+        if rest[lead:].startswith(f):
+            end = index[fpos_end + lead + len(f) - 1] + 1
+            if _boundary_ok(raw, span[0], end):
+                return span[0], end
+    return span
+
+
+def _find_core(needle: str, raw: str, folded: str, index: list[int]) -> tuple[int, int] | None:
+    pos = folded.find(needle)
+    while pos >= 0:
+        start, end = index[pos], index[pos + len(needle) - 1] + 1
+        if _boundary_ok(raw, start, end):
+            return _extend_suffix(raw, folded, index, (start, end), pos + len(needle))
+        pos = folded.find(needle, pos + 1)
+    return None
+
+
 def _match_one(ent: Entity, fields: dict, codes: dict, resp_names: list[str], threshold: float) -> dict | None:
     # 1. registration codes: unambiguous
     for code in ent.codes:
@@ -179,35 +202,37 @@ def _match_one(ent: Entity, fields: dict, codes: dict, resp_names: list[str], th
             for found, s, e in codes[fname]:
                 if found == code:
                     return _hit(ent, fields[fname][0][s:e], [s, e], fname, 100.0, "code")
-    # 2. names and aliases, whole (normalised), then without their company suffix
-    for variant in ("full", "core"):
-        for name, method in ent.names:
-            n = norm(name)
-            needle = n if variant == "full" else strip_suffix(n)
-            if variant == "core" and (needle == n or not _core_ok(needle)):
-                continue
-            for fname in ("title", "text"):
-                raw, folded, index = fields[fname]
-                span = _find(needle, folded, index, raw)
-                if span:
-                    return _hit(ent, raw[span[0]:span[1]], list(span), fname, 100.0, method)
-            for r in resp_names:
-                rn = norm(r)
-                if rn == n or (variant == "core" and strip_suffix(rn) == needle):
-                    return _hit(ent, r, None, "respondents", 100.0, method)
-    # 3. fuzzy: respondent names (whole-name ratio), then the title (best partial alignment)
+    # 2. each name (main name first, then aliases and former names): whole, then without its company suffix
+    for name, method in ent.names:
+        n = norm(name)
+        core = strip_suffix(n)
+        for fname in ("title", "text"):
+            raw, folded, index = fields[fname]
+            span = _find(n, folded, index, raw)
+            if span is None and core != n and _core_ok(core):
+                span = _find_core(core, raw, folded, index)
+            if span:
+                return _hit(ent, raw[span[0]:span[1]], list(span), fname, 100.0, method)
+        for r in resp_names:
+            rn = norm(r)
+            if rn == n or (_core_ok(core) and strip_suffix(rn) == core):
+                return _hit(ent, r, None, "respondents", 100.0, method)
+    # 3. fuzzy: respondent names (whole-name ratio), then the title (best partial alignment); the better of the
+    #    name with and without its suffix, so a typo and a different company form do not add up
     best: dict | None = None
     for name, _method in ent.names:
-        n_core = strip_suffix(norm(name))
-        if not n_core:
-            continue
+        n = norm(name)
+        forms = [f for f in dict.fromkeys([n, strip_suffix(n)]) if len(f) >= 3]
         for r in resp_names:
-            score = fuzz.ratio(n_core, strip_suffix(norm(r)))
+            rn = norm(r)
+            score = max([fuzz.ratio(n, rn)] + [fuzz.ratio(f, strip_suffix(rn)) for f in forms[1:]], default=0)
             if score >= threshold and (best is None or score > best["score"]):
                 best = _hit(ent, r, None, "respondents", round(score, 1), "fuzzy")
         raw, folded, index = fields["title"]
-        if folded and len(n_core) >= 3:
-            al = fuzz.partial_ratio_alignment(n_core, folded, score_cutoff=threshold)
+        for f in forms:
+            if not folded:
+                break
+            al = fuzz.partial_ratio_alignment(f, folded, score_cutoff=threshold)
             if al is not None and al.score >= threshold and al.dest_end > al.dest_start:
                 s, e = index[al.dest_start], index[al.dest_end - 1] + 1
                 if best is None or al.score > best["score"]:
