@@ -268,7 +268,8 @@ def group_notices(views: list[dict]) -> list[dict]:
     for sid in sorted(by_src, key=lambda s: (rank.get(s, 99), s)):
         vio = by_src[sid]
         vgroups = [{"id": vid, "label": label(vid), "count": len(items),
-                    "notices": sorted(items, key=lambda n: (n["published"], n["title"]), reverse=True)}
+                    "notices": sorted(items, key=lambda n: (n["published"], severity_rank(n["severity"]),
+                                                            n["title"]), reverse=True)}
                    for vid, items in vio.items()]
         vgroups.sort(key=lambda g: (-g["count"], g["id"] == "other", g["id"]))
         sanctions: dict[str, int] = {}

@@ -96,26 +96,37 @@ def send_raw(cfg, raw: bytes, *, sender: str, rcpt: str, before_end: Callable[[]
         _raise_for(exc.smtp_code, exc.smtp_error, f"{cfg.host}:{cfg.port} refused the session")
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"cannot connect to {cfg.host}:{cfg.port}: {exc}", permanent=False) from None
+    polite = False  # QUIT only while the dialogue is in step (after a reply); else just close the socket
     try:
-        return _transaction(smtp, cfg, password, sender, rcpt, raw, before_end)
-    except DeliveryError:
+        reply = _transaction(smtp, cfg, password, sender, rcpt, raw, before_end)
+        polite = True
+        return reply
+    except DeliveryError as exc:
+        polite = exc.code is not None
         raise
     except smtplib.SMTPAuthenticationError as exc:
+        polite = True
         raise DeliveryError(f"authentication failed for {cfg.username}: {_reply(exc.smtp_code, exc.smtp_error)}",
                             code=exc.smtp_code, permanent=True) from None
     except smtplib.SMTPNotSupportedError as exc:
+        polite = True
         raise DeliveryError(f"{cfg.host}:{cfg.port}: {exc}", permanent=True) from None
     except smtplib.SMTPRecipientsRefused as exc:
+        polite = True
         code, m = next(iter(exc.recipients.values()))
         _raise_for(code, m, f"recipient {rcpt} refused")
     except smtplib.SMTPResponseException as exc:
+        polite = True
         _raise_for(exc.smtp_code, exc.smtp_error, "server refused")
     except (OSError, smtplib.SMTPException) as exc:  # disconnects, timeouts, TLS failures
         raise DeliveryError(f"connection to {cfg.host}:{cfg.port} failed: {exc.__class__.__name__}: {exc}",
                             permanent=False) from None
     finally:
         try:
-            smtp.quit()
+            if polite:
+                smtp.quit()
+            else:
+                smtp.close()
         except Exception:  # noqa: BLE001 - the outcome is already decided; a failing QUIT changes nothing
             smtp.close()
 
