@@ -17,6 +17,14 @@ from monitor.config import SOURCE_IDS, Config, SourceConfig
 
 HISTORY = 50  # runs looked at per source
 NOT_MODIFIED_MARKERS = ("not modified", "304")  # a run whose page 1 answered 304 legitimately sees nothing
+ZERO_ROW_MARKERS = ("ParseError", "no rows")  # scrapers raise ParseError on a list page without rows
+
+
+def _listed(run: dict[str, Any]) -> int | None:
+    """List rows the run saw, known or not (runs.listed), when the pipeline records it. `seen` counts only the
+    notices a run yielded, and an incremental run yields none when nothing is new, so it cannot stand in."""
+    value = run.get("listed")
+    return None if value is None else int(value)
 
 
 @dataclass
@@ -140,18 +148,21 @@ def evaluate(source_id: str, runs: list[dict[str, Any]], *, scfg: SourceConfig |
                 msg += f" (threshold {threshold})"
             h.problems.append(f"{msg}: {h.last_error or 'no error recorded'}")
         # zero items where there used to be items: a redesign or a block page parsed as "nothing new"
-        had_items = any(int(r.get("seen") or 0) > 0 for r in finished[1:])
-        zero_ok = last["status"] != "failed" and h.seen == 0 and not _not_modified(last)
-        zero_parse = last["status"] == "failed" and "ParseError" in (h.last_error or "")
-        if had_items and (zero_ok or zero_parse):
+        listed = _listed(last)
+        had_items = any(int(r.get("seen") or 0) > 0 or (_listed(r) or 0) > 0 for r in finished[1:])
+        zero_listed = listed == 0 and last["status"] != "failed" and not _not_modified(last)
+        zero_parse = any(m in (h.last_error or "") for m in ZERO_ROW_MARKERS)
+        if had_items and (zero_listed or zero_parse):
             h.parse_failure = True
             h.problems.append("zero items from a list that had items before: the page structure may have changed")
         counted = last["status"] != "failed" and not _not_modified(last)
         if counted and scfg is not None:
-            if scfg.min_items is not None and h.seen < scfg.min_items:
-                h.bounds_violation = f"{h.seen} items seen, fewer than min_items {scfg.min_items}"
-            elif scfg.max_items is not None and h.seen > scfg.max_items:
-                h.bounds_violation = f"{h.seen} items seen, more than max_items {scfg.max_items}"
+            # min_items needs the list rows (a quiet incremental run yields nothing); max_items also catches a
+            # run that suddenly takes everything for new (URL churn)
+            if scfg.min_items is not None and listed is not None and listed < scfg.min_items:
+                h.bounds_violation = f"{listed} list rows seen, fewer than min_items {scfg.min_items}"
+            elif scfg.max_items is not None and max(h.seen, listed or 0) > scfg.max_items:
+                h.bounds_violation = f"{max(h.seen, listed or 0)} items seen, more than max_items {scfg.max_items}"
             if h.bounds_violation:
                 h.problems.append(h.bounds_violation)
 

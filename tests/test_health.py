@@ -15,10 +15,11 @@ from monitor.health import evaluate, exit_code, render_sources_table, source_hea
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
 
 
-def run(status: str, seen: int = 0, new: int = 0, failed: int = 0, error: str | None = None, days_ago: float = 0):
+def run(status: str, seen: int = 0, new: int = 0, failed: int = 0, error: str | None = None, days_ago: float = 0,
+        listed: int | None = None):
     t = (NOW - timedelta(days=days_ago)).isoformat(timespec="seconds")
     return {"source": "amac", "started": t, "finished": t, "status": status, "seen": seen, "new": new,
-            "failed": failed, "error": error, "requests": 3, "duration": 1.5}
+            "failed": failed, "error": error, "requests": 3, "duration": 1.5, "listed": listed}
 
 
 def runs(*items):
@@ -46,17 +47,23 @@ CASES = [
      {"failed": 1}),
     ("running-row-skipped", [run("ok", 10), {**run("running"), "finished": None}], OK, 3, "ok", 0,
      {"running": True}),
-    ("zero-items-after-items", [run("ok", 20), run("ok", 0)], OK, 3, "parse?", 0, {"parse_failure": True}),
-    ("zero-items-not-modified-is-fine", [run("ok", 20), run("ok", 0, error="not modified (304)")], OK, 3, "ok", 0,
+    ("quiet-incremental-run-is-fine", [run("ok", 20), run("ok", 0)], OK, 3, "ok", 0, {"parse_failure": False}),
+    ("zero-list-rows-after-items", [run("ok", 20, listed=20), run("ok", 0, listed=0)], OK, 3, "parse?", 0,
+     {"parse_failure": True}),
+    ("zero-items-not-modified-is-fine", [run("ok", 20, listed=20), run("ok", 0, listed=0,
+                                                                       error="not modified (304)")], OK, 3, "ok", 0,
      {"parse_failure": False}),
-    ("zero-items-first-run-no-flag", [run("ok", 0)], OK, 3, "ok", 0, {"parse_failure": False}),
-    ("parse-error-after-items", [run("ok", 20), run("failed", error="ParseError: zero rows on list page")], OK, 3,
+    ("zero-items-first-run-no-flag", [run("ok", 0, listed=0)], OK, 3, "ok", 0, {"parse_failure": False}),
+    ("parse-error-after-items", [run("ok", 20), run("failed", error="ParseError: list page has no rows")], OK, 3,
      "parse?", 1, {"parse_failure": True}),
-    ("below-min-items", [run("ok", 3)], BOUNDED, 3, "bounds", 0,
-     {"bounds_violation": "3 items seen, fewer than min_items 5"}),
+    ("parse-error-in-partial-run", [run("ok", 20), run("partial", 2, 2, 1, error="ParseError: list page has no rows")],
+     OK, 3, "parse?", 0, {"parse_failure": True}),
+    ("below-min-items", [run("ok", 3, listed=3)], BOUNDED, 3, "bounds", 0,
+     {"bounds_violation": "3 list rows seen, fewer than min_items 5"}),
+    ("min-items-needs-list-rows", [run("ok", 0)], BOUNDED, 3, "ok", 0, {"bounds_violation": None}),
     ("above-max-items", [run("ok", 500)], BOUNDED, 3, "bounds", 0,
      {"bounds_violation": "500 items seen, more than max_items 100"}),
-    ("within-bounds", [run("ok", 50)], BOUNDED, 3, "ok", 0, {"bounds_violation": None}),
+    ("within-bounds", [run("ok", 50, listed=50)], BOUNDED, 3, "ok", 0, {"bounds_violation": None}),
     ("failed-run-not-checked-for-bounds", [run("ok", 50), run("failed", error="x")], BOUNDED, 3, "failed once", 1,
      {"bounds_violation": None}),
     ("disabled", [run("ok", 5)], SourceConfig(enabled=False), 3, "disabled", 0, {}),
@@ -114,7 +121,7 @@ def _db_with(rows, notices=()):
                        "duration": float}, pk="id")
     db["notices"].create({"id": str, "source": str, "first_seen": str}, pk="id")
     for r in rows:
-        db["runs"].insert(r)
+        db["runs"].insert({k: v for k, v in r.items() if k != "listed"})  # the real table has no listed (yet)
     for n in notices:
         db["notices"].insert(n)
     return db

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
 
 def _fixture() -> tuple[str, Path]:
-    for d in CANDIDATES:
+    extra = os.environ.get("REGWATCH_TEST_FIXTURE")  # a fixture directory named after its source id
+    for d in ([Path(extra)] if extra else []) + CANDIDATES:
         if (d / "manifest.json").exists():
             return d.name, d
     pytest.skip("no replay fixture yet (tests/fixtures/amac or csrc, or monitor/demo/<id>)")
@@ -142,13 +143,15 @@ def _monitor(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def reference_count(tmp_path_factory, replay_server) -> Callable[[str, Path], int]:
-    """How many notices one uninterrupted `monitor run` stores from the fixture (the work to be completed)."""
+    """Every notice the fixture holds within max_pages (a backfill: knownness ignored): what an uninterrupted
+    first run must store, so what a run after a kill must complete."""
 
     def count(source: str, fixture: Path) -> int:
         d = tmp_path_factory.mktemp("reference")
         server = replay_server(fixture)
         cfg = _config(d / "config.yaml", source=source, base_url=server.base_url)
-        res = _monitor("--config", str(cfg), "run", "--source", source, cwd=d)
+        res = _monitor("--config", str(cfg), "run", "--source", source, "--backfill", "--max-pages", "3",
+                       "--no-send", cwd=d)
         assert res.returncode == 0, res.stdout + res.stderr
         n = _count(d / "regwatch.db", source)
         assert n > 0
@@ -157,15 +160,16 @@ def reference_count(tmp_path_factory, replay_server) -> Callable[[str, Path], in
     return count
 
 
-def test_serve_crawls_replay_then_stops_on_sigterm(tmp_path, replay_server, serve_proc):
+def test_serve_crawls_replay_then_stops_on_sigterm(tmp_path, replay_server, serve_proc, reference_count):
     source, fixture = _fixture()
+    expected = reference_count(source, fixture)
     server = replay_server(fixture)
     cfg = _config(tmp_path / "config.yaml", source=source, base_url=server.base_url)
     db = tmp_path / "regwatch.db"
     p = serve_proc(cfg, "--run-now")
     p.wait_log("serve started")
     _wait(lambda: any(r[1] in ("ok", "partial") and r[2] for r in _runs(db, source)), what="a finished run")
-    assert _count(db, source) > 0
+    assert _count(db, source) == expected, "the first run stores every notice within max_pages"
     # the one line per run, with counts and timing
     assert re.search(rf"{source}: (ok|partial) seen=\d+ new=\d+ .* \d+\.\ds", p.log()), p.log()
     p.signal(signal.SIGTERM)
@@ -228,15 +232,19 @@ def test_serve_invalid_config_exits_2(tmp_path):
     assert f"{cfg}:4: sources.amac.schedule" in res.stderr + res.stdout
 
 
+@pytest.mark.parametrize("kill_at", ["first-notice", "a-third"])
 def test_sigkill_mid_run_leaves_sound_db_and_next_run_completes(tmp_path, replay_server, serve_proc,
-                                                                 reference_count):
+                                                                 reference_count, kill_at):
+    """Killed after the first notice, or a third of the way (past list page 1 with a multi-page fixture, so the
+    next run must page past a first page whose rows are all known to finish the job)."""
     source, fixture = _fixture()
     expected = reference_count(source, fixture)
+    threshold = 1 if kill_at == "first-notice" else max(1, expected // 3)
     server = replay_server(fixture)
     cfg = _config(tmp_path / "config.yaml", source=source, base_url=server.base_url, min_delay=0.5)
     db = tmp_path / "regwatch.db"
     p = serve_proc(cfg, "--run-now")
-    _wait(lambda: _count(db, source) >= 1, what="the first stored notice")
+    _wait(lambda: _count(db, source) >= threshold, what=f"{threshold} stored notice(s)")
     p.signal(signal.SIGKILL)
     p.wait_exit()
     assert _integrity(db) == "ok"
@@ -245,7 +253,7 @@ def test_sigkill_mid_run_leaves_sound_db_and_next_run_completes(tmp_path, replay
 
     # the next run (fast this time) completes the work; the killed run is recorded as interrupted
     _config(cfg, source=source, base_url=server.base_url)
-    res = _monitor("--config", str(cfg), "run", "--source", source, cwd=tmp_path)
+    res = _monitor("--config", str(cfg), "run", "--source", source, "--no-send", cwd=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     assert _integrity(db) == "ok"
     assert _count(db, source) == expected, f"killed at {killed_at}, expected {expected} after the next run"
