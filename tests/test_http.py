@@ -397,3 +397,21 @@ def test_decode_gb18030_only_characters() -> None:
 def test_decode_undecodable_bytes_never_crash() -> None:
     out = decode_body(bytes(range(256)) * 4, "text/html; charset=utf-8")
     assert isinstance(out, str) and out
+
+
+@pytest.mark.parametrize("ctype,expected", [
+    ("text/html; charset=GBK", "gb18030"), ("text/html; charset=gb2312", "gb18030"),
+    ('text/html; charset="utf-8"', "utf-8"), ("text/html", None), ("text/html; charset=klingon", None),
+])
+def test_header_charset_maps_gb_labels_to_gb18030(ctype: str, expected: str | None) -> None:
+    from monitor.http import header_charset
+
+    assert header_charset(ctype) == expected
+
+
+def test_meta_charset_sniffing() -> None:
+    from monitor.http import sniff_charset
+
+    assert sniff_charset(b'<html><head><meta charset="GB2312">') == "gb18030"
+    assert sniff_charset(b"<meta http-equiv='Content-Type' content='text/html; charset=utf-8'>") == "utf-8"
+    assert sniff_charset(b" " * 5000 + b'<meta charset="gbk">') is None  # only the first 4 KB count
