@@ -24,7 +24,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _setup_logging(verbose: int) -> None:
-    level = logging.DEBUG if verbose > 1 else logging.INFO
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("regwatch.http").setLevel(logging.DEBUG if verbose else logging.WARNING)
     for noisy in ("httpx", "httpcore", "apscheduler.executors", "mail.log"):
@@ -127,42 +127,19 @@ def _progress(wanted: bool) -> Any:
 
 
 def _after_run(cfg: Config, *, send: bool) -> bool:
-    """Queue instant alerts for stored notices, flush the outbox, check source health. True if a delivery failed."""
+    """Queue instant alerts for stored notices, check source health, flush the outbox. True if a delivery failed."""
     from monitor.pipeline import queue_and_send_alerts
     from monitor.store import Store
 
     with Store(cfg.db_path()) as store:
         flush = queue_and_send_alerts(cfg, store, send=send)
-        try:
-            from alerts.ops import check_ops
-
-            check_ops(store.db, cfg)
-            if send:
-                import alerts
-
-                flush2 = alerts.flush_outbox(store.db, cfg.smtp)
-                flush = _merge_flush(flush, flush2)
-        except RegwatchError as exc:
-            err_console.print(f"ops check failed: {exc}")
     if flush is None:
         return False
-    for line in getattr(flush, "errors", []) or []:
+    for line in flush.errors:
         err_console.print(f"[red]delivery failed:[/] {line}")
-    if getattr(flush, "sent", 0) or getattr(flush, "failed", 0) or getattr(flush, "retry", 0):
+    if flush.sent or flush.failed or flush.retry:
         console.print(f"mail: sent={flush.sent} retry={flush.retry} failed={flush.failed}")
-    return bool(getattr(flush, "failed", 0))
-
-
-def _merge_flush(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    for name in ("sent", "retry", "failed"):
-        setattr(a, name, getattr(a, name, 0) + getattr(b, name, 0))
-    if hasattr(a, "errors"):
-        a.errors = list(a.errors) + list(getattr(b, "errors", []))
-    return a
+    return bool(flush.exit_code)
 
 
 def _print_dry_run(r: Any) -> None:
@@ -218,9 +195,15 @@ def digest(ctx: click.Context, config_file: str | None, date: str | None, subscr
     with Store(cfg.db_path()) as store:
         res = alerts.run_digests(store.db, cfg, date=date, subscription=subscription,
                                  out=Path(out) if out else None, send=send and not dry_run, dry_run=dry_run)
-    for line in res.lines():
+    for line in res.messages:
         console.print(line, markup=False)
-    raise SystemExit(1 if res.failed else 0)
+    for path in res.written:
+        console.print(f"wrote {path}", markup=False)
+    if res.flush is not None:
+        for line in res.flush.errors:
+            err_console.print(f"delivery failed: {line}", markup=False)
+        console.print(f"mail: sent={res.flush.sent} retry={res.flush.retry} failed={res.flush.failed}")
+    raise SystemExit(res.exit_code)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import traceback
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -160,15 +161,18 @@ def run_sources(cfg: Config, ids: list[str] | None = None, **kw: Any) -> list[Ru
     return results
 
 
-def queue_and_send_alerts(cfg: Config, store: Store, *, send: bool = True) -> Any:
-    """Queue instant alerts for every notice still pending (crash-safe), then flush the outbox."""
+def queue_and_send_alerts(cfg: Config, store: Store, *, send: bool = True, now: datetime | None = None) -> Any:
+    """Queue instant alerts for every notice still pending (crash-safe), check source health, flush the outbox.
+
+    Notices are marked alerted only after their outbox rows exist; a crash in between re-queues them on the next
+    run, and the outbox's unique dedupe keys make that a no-op.
+    """
     import alerts
 
+    now = now or datetime.now(timezone.utc)
     pending = store.pending_alerts()
     if pending:
-        alerts.dispatch(store.db, cfg, pending)
+        alerts.dispatch(store.db, cfg, pending, now=now)
         store.mark_alerted(pending)
-    if send:
-        return alerts.flush_outbox(store.db, cfg.smtp)
-    return None
-
+    alerts.check_ops(store.db, cfg, now=now)
+    return alerts.flush_outbox(store.db, cfg.smtp, now=now) if send else None

@@ -54,7 +54,7 @@ def run_demo(out: Path, console: Console) -> int:
     out.mkdir(parents=True, exist_ok=True)
     root = resources.files("monitor").joinpath("demo")
     servers = {sid: ReplayServer(Path(str(root.joinpath(sid)))) for sid in DEMO_SOURCES}
-    sink = SmtpSink(out / "mail")
+    sink = SmtpSink()
     failed = False
     try:
         for s in servers.values():
@@ -75,17 +75,17 @@ def run_demo(out: Path, console: Console) -> int:
             flush = queue_and_send_alerts(cfg, store)
             if flush is not None:
                 console.print(f"  alerts sent={flush.sent} retry={flush.retry} failed={flush.failed}", markup=False)
-                failed |= bool(flush.failed)
+                failed |= bool(flush.exit_code)
             res = run_digests(store.db, cfg, out=out / "digest", send=True)
-            for line in res.lines():
+            for line in res.messages:
                 console.print(f"  digest {line}", markup=False)
-            failed |= bool(res.failed)
+            failed |= bool(res.exit_code)
             total = store.count_notices()
+        mails = sink.save_eml(out / "mail")
     finally:
         sink.stop()
         for s in servers.values():
             s.stop()
-    mails = sorted((out / "mail").glob("*.eml"))
     console.print()
     console.print(f"  notices stored : {total}")
     console.print(f"  database       : {cfg.db_path()}")
