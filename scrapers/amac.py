@@ -142,7 +142,8 @@ def _lists(ctx: Context) -> list[str]:
     wanted = ctx.config.lists or list(LISTS)
     unknown = [x for x in wanted if x not in LISTS]
     if unknown:
-        raise ConfigError([("sources.amac.lists", None, f"unknown list {', '.join(unknown)} (known: {', '.join(LISTS)})")])
+        msg = f"unknown list {', '.join(unknown)} (known: {', '.join(LISTS)})"
+        raise ConfigError([("sources.amac.lists", None, msg)])
     return wanted
 
 
@@ -174,6 +175,8 @@ def _crawl_list(ctx: Context, list_id: str) -> Iterator[Notice]:
     page_no = 1
     while True:
         listing = parse_list(fetched.text, url)
+        # decided before yielding: the pipeline stores each notice as it comes, which would make every row "known"
+        more = page_no < listing.page_count and ctx.continue_paging(page_no, [r.url for r in listing.rows])
         for row in listing.rows:
             if ctx.is_known(row.url):
                 continue
@@ -183,7 +186,7 @@ def _crawl_list(ctx: Context, list_id: str) -> Iterator[Notice]:
                 raise  # the site is refusing us: the run failed, not one record
             except (FetchError, ParseError) as exc:
                 ctx.warn(f"amac {list_id}: skipped {row.url}: {exc}")
-        if page_no >= listing.page_count or not ctx.continue_paging(page_no, [r.url for r in listing.rows]):
+        if not more:
             return
         page_no += 1
         url = page_url(list_id, page_no)

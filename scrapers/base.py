@@ -115,7 +115,8 @@ def parse_date(value: str | int | float | None) -> str | None:
     """YYYY-MM-DD from 2024-01-05 / 2024年1月5日 / epoch ms (+08:00) / '2024-01-05 10:00:00'; None if not a date."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 10):
+    digits = isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 10
+    if isinstance(value, (int, float)) or digits:
         ms = float(value)
         if ms <= 0:
             return None

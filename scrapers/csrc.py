@@ -263,6 +263,9 @@ def _crawl_channel(ctx: Context, channel_id: str) -> Iterator[Notice]:
     page_no, seen = 1, 0
     while True:
         page = parse_list(fetched.text, url)
+        seen += len(page.items) + len(page.problems)
+        # decided before yielding: the pipeline stores each notice as it comes, which would make every row "known"
+        more = bool(page.items) and seen < page.total and ctx.continue_paging(page_no, [i.url for i in page.items])
         for problem in page.problems:
             ctx.warn(f"csrc {channel_id} page {page_no}: {problem}")
         for item in page.items:
@@ -280,8 +283,7 @@ def _crawl_channel(ctx: Context, channel_id: str) -> Iterator[Notice]:
                 raise
             except (FetchError, ParseError) as exc:
                 ctx.warn(f"csrc {channel_id}: skipped {item.url}: {exc}")
-        seen += len(page.items) + len(page.problems)
-        if not page.items or seen >= page.total or not ctx.continue_paging(page_no, [i.url for i in page.items]):
+        if not more:
             return
         page_no += 1
         url = list_url(channel_id, page_no)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -113,7 +113,8 @@ def test_fallback_containers_and_title() -> None:
             '<div class="list"><ul><li><a href="./202001/t20200102_1.html">决定书（某）</a> 2020-01-02</li></ul></div>'
             '<div class="article-content"><p>中基协处分〔2020〕1号</p><p>正文</p></div></body></html>')
     lp = amac.parse_list(html, amac.page_url("scfry", 1))
-    assert [(r.url, r.published) for r in lp.rows] == [(f"{SITE}/zlgl/jlcf/scfry/202001/t20200102_1.html", "2020-01-02")]
+    assert [(r.url, r.published) for r in lp.rows] == [
+        (f"{SITE}/zlgl/jlcf/scfry/202001/t20200102_1.html", "2020-01-02")]
     assert lp.page_count == 1
     n = amac.parse_notice(html, lp.rows[0].url)
     assert (n.title, n.doc_number, n.text) == ("决定书（某）", "中基协处分〔2020〕1号", "中基协处分〔2020〕1号\n正文")
@@ -147,15 +148,19 @@ class Run:
         self.validators = Validators()
         self.warnings: list[str] = []
 
-    def crawl(self) -> list[Notice]:
+    def stream(self) -> Iterator[Notice]:
+        """Each notice becomes known as soon as it is yielded: the pipeline stores them one by one."""
         scfg = SourceConfig(base_url=self.server.base_url, min_delay=0, **self.cfg)  # type: ignore[arg-type]
         with HttpClient(user_agent="regwatch-test", max_retries=0, backoff=0, validators=self.validators) as client:
             ctx = Context(amac.SOURCE, scfg, client, known=self.known.__contains__, max_pages=scfg.max_pages)
-            out = list(amac.crawl(ctx))
             self.warnings = ctx.warnings
+            for n in amac.crawl(ctx):
+                self.known.add(canonical_url(n.url))
+                yield n
             ctx.commit_validators()
-        self.known |= {canonical_url(n.url) for n in out}
-        return out
+
+    def crawl(self) -> list[Notice]:
+        return list(self.stream())
 
 
 @pytest.fixture
@@ -202,7 +207,8 @@ def test_two_new_notices_on_top(server: ReplayServer) -> None:
     new_rows = "".join(
         f'<li><a href="./202512/t202512{d}_{i}.html" title="纪律处分决定书（新{i}）">纪律处分决定书（新{i}）</a>'
         f"<span>2025-12-{d}</span></li>\n" for d, i in (("05", 27002), ("01", 27001)))
-    server.replace_body("/zlgl/jlcf/scfjg/index.html", html.replace("<ul>\n        <li>", "<ul>\n" + new_rows + "<li>", 1))
+    page1 = html.replace("<ul>\n        <li>", "<ul>\n" + new_rows + "<li>", 1)
+    server.replace_body("/zlgl/jlcf/scfjg/index.html", page1)
     for d, i in (("05", 27002), ("01", 27001)):
         body = read("zlgl/jlcf/scfjg/202411/t20241108_25890.html").replace("中基协处分〔2024〕41号", f"中基协处分〔2025〕{i}号")
         server.set_override(f"/zlgl/jlcf/scfjg/202512/t202512{d}_{i}.html", body=body)
@@ -238,18 +244,11 @@ def test_garbled_detail_is_warned_and_skipped(server: ReplayServer) -> None:
 
 def test_empty_list_page_fails_the_run_after_the_other_list(server: ReplayServer) -> None:
     server.set_fault("/zlgl/jlcf/scfjg/index.html", "empty_list")
-    run = Run(server)
     seen: list[Notice] = []
     with pytest.raises(ParseError):
-        for n in amac_crawl(run):
+        for n in Run(server).stream():
             seen.append(n)
     assert {n.channel for n in seen} == {"scfry"} and len(seen) == 3
-
-
-def amac_crawl(run: Run):  # type: ignore[no-untyped-def]
-    scfg = SourceConfig(base_url=run.server.base_url, min_delay=0)
-    with HttpClient(user_agent="regwatch-test", max_retries=0, backoff=0) as client:
-        yield from amac.crawl(Context(amac.SOURCE, scfg, client, known=run.known.__contains__, max_pages=5))
 
 
 def test_lists_option(server: ReplayServer) -> None:

@@ -1,10 +1,10 @@
-"""CSRC scraper: the searchList JSON parser on saved pages, the channel map, then crawl() against the loopback replay."""
+"""CSRC scraper: searchList JSON parser on saved pages, the channel map, then crawl() against the loopback replay."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -123,8 +123,8 @@ def test_structural_errors(body: str, match: str) -> None:
 
 
 def test_one_bad_result_is_a_problem_not_a_crash() -> None:
-    good = {"title": "t", "url": "//www.csrc.gov.cn/csrc/c1/c2/content.shtml", "publishedTimeStr": "2024-01-02 00:00:00",
-            "content": "正文"}
+    good = {"title": "t", "url": "//www.csrc.gov.cn/csrc/c1/c2/content.shtml",
+            "publishedTimeStr": "2024-01-02 00:00:00", "content": "正文"}
     p = csrc.parse_list(json.dumps({"data": {"total": 2, "page": 1, "results": [good, {"title": "no url"}]}}), "u")
     assert len(p.items) == 1 and p.problems == ["result 1: no url"]
 
@@ -191,15 +191,19 @@ class Run:
         self.validators = Validators()
         self.warnings: list[str] = []
 
-    def crawl(self) -> list[Notice]:
+    def stream(self) -> Iterator[Notice]:
+        """Each notice becomes known as soon as it is yielded: the pipeline stores them one by one."""
         scfg = SourceConfig(base_url=self.server.base_url, min_delay=0, **self.cfg)  # type: ignore[arg-type]
         with HttpClient(user_agent="regwatch-test", max_retries=0, backoff=0, validators=self.validators) as client:
             ctx = Context(csrc.SOURCE, scfg, client, known=self.known.__contains__, max_pages=scfg.max_pages)
-            out = list(csrc.crawl(ctx))
             self.warnings = ctx.warnings
+            for n in csrc.crawl(ctx):
+                self.known.add(canonical_url(n.url))
+                yield n
             ctx.commit_validators()
-        self.known |= {canonical_url(n.url) for n in out}
-        return out
+
+    def crawl(self) -> list[Notice]:
+        return list(self.stream())
 
 
 @pytest.fixture
@@ -254,7 +258,8 @@ def test_two_new_notices_on_top(server: ReplayServer) -> None:
         new.append(r)
     doc["data"]["results"] = new + results[:16]
     doc["data"]["total"] = 23
-    server.replace_body(f"/searchList/{HQ_PEN}", json.dumps(doc, ensure_ascii=False), query={"_isJson": "true", "page": "1"})
+    server.replace_body(f"/searchList/{HQ_PEN}", json.dumps(doc, ensure_ascii=False),
+                        query={"_isJson": "true", "page": "1"})
     start, known_before = len(server.requests), set(run.known)
     notices = run.crawl()
     assert [n.doc_number for n in notices if canonical_url(n.url) not in known_before] == [
@@ -301,13 +306,10 @@ def test_broken_detail_is_warned_and_skipped(server: ReplayServer) -> None:
 
 def test_empty_page_one_fails_after_the_other_channels(server: ReplayServer) -> None:
     server.set_fault(f"/searchList/{HQ_PEN}", "empty_list")
-    run = Run(server, channels=[HQ_PEN, SH_PEN])
     got: list[Notice] = []
     with pytest.raises(ParseError, match="empty"):
-        scfg = SourceConfig(base_url=server.base_url, min_delay=0, channels=[HQ_PEN, SH_PEN])
-        with HttpClient(user_agent="regwatch-test", max_retries=0, backoff=0) as client:
-            for n in csrc.crawl(Context(csrc.SOURCE, scfg, client, known=run.known.__contains__, max_pages=5)):
-                got.append(n)
+        for n in Run(server, channels=[HQ_PEN, SH_PEN]).stream():
+            got.append(n)
     assert {n.issuer for n in got} == {"上海证监局"}
 
 
