@@ -25,13 +25,16 @@ class Notice:
     issuer: str | None = None  # issuing body: "中国证监会", "上海证监局", "中国证券投资基金业协会"
     channel: str | None = None  # list/channel the notice came from ("scfjg", a CSRC channelId)
     doc_number: str | None = None  # 文号 as printed, e.g. 中基协处分〔2023〕12号
+    # numbering series a bare 文号 belongs to: CSRC HQ numbers 行政处罚决定书, 市场禁入决定书 and 行政监管措施决定书
+    # separately, so 〔2025〕9号 exists once in each; part of the identity, not of the printed number
+    series: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific metadata kept as JSON
 
     def identity(self) -> str:
         """Stable id: source + issuer + doc_number when there is one, else the canonical URL."""
         if self.doc_number:
-            key = f"{self.source}|{self.issuer or ''}|{normalize_doc_number(self.doc_number)}"
+            key = f"{self.source}|{self.issuer or ''}|{self.series or ''}|{normalize_doc_number(self.doc_number)}"
         else:
             key = f"{self.source}|url|{canonical_url(self.url)}"
         return f"{self.source}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}"

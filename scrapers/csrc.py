@@ -228,21 +228,17 @@ def parse_notice(html: str, url: str) -> str:
 
 
 # A bare 文号 ("〔2025〕9号") is only unique within its document series: HQ numbers 行政处罚决定书, 市场禁入决定书 and
-# 监管措施 separately, so 〔2025〕9号 exists once in each. The series printed on the decision's heading is put in
-# front of a bare number so identity (source + issuer + 文号) keeps them apart; prefixed numbers stay as printed.
+# 监管措施 separately, so 〔2025〕9号 exists once in each. The series goes into Notice.series (part of the identity);
+# the doc number is kept as printed.
 SERIES = {"行政处罚决定": "行政处罚决定书", "市场禁入决定": "市场禁入决定书", "行政监管措施": "行政监管措施决定书"}
-
-
-def qualified_doc_number(doc: str | None, channel_name: str) -> str | None:
-    if not doc:
-        return None
-    doc = " ".join(doc.split())
-    series = SERIES.get(channel_name)
-    return f"{series}{doc}" if series and doc[:1] in "〔[［【(（" else doc
 
 
 def _channels(ctx: Context) -> list[str]:
     return list(ctx.config.channels or DEFAULT_CHANNELS)
+
+
+def _clean_doc(doc: str | None) -> str | None:
+    return " ".join(doc.split()) or None if doc else None
 
 
 def _notice(item: Item, channel_id: str, text: str) -> Notice:
@@ -250,7 +246,8 @@ def _notice(item: Item, channel_id: str, text: str) -> Notice:
     return Notice(
         source=SOURCE.id, url=item.url, title=item.title, text=text, published=item.published,
         issuer=issuer_for(channel_id, item.url), channel=channel_id,
-        doc_number=qualified_doc_number(item.doc_number or find_doc_number(text), kind), attachments=item.attachments,
+        doc_number=_clean_doc(item.doc_number or find_doc_number(text)), series=SERIES.get(kind or "", kind),
+        attachments=item.attachments,
         extra={"channelName": item.channel_name, **{k: v for k, v in item.meta.items() if k in ("syh", "wh")}},
     )
 
