@@ -40,6 +40,10 @@ class Context:
         self.warnings: list[str] = []
         self.requests = 0  # HTTP requests made for this context, retries and redirect hops included
         self.pending_validators: dict[str, tuple[str | None, str | None]] = {}
+        # A list endpoint's validators are saved only if every record met while crawling it was stored: the
+        # endpoint is the last conditional fetch; a warning or an abandoned crawl taints it
+        self._endpoint: str | None = None
+        self._tainted: set[str] = set()
         self._known = known
         self._seen: set[str] = set()
         self._official = urlsplit(source.base_url)
@@ -101,6 +105,8 @@ class Context:
                              url=official)
         merged = {**self.source.extra_headers, **(headers or {})}
         key = str(httpx.URL(official, params=params)) if params else official
+        if conditional:
+            self._endpoint = key
         before = self.client.stats["requests"]
         try:
             fetched = self.client.request(
@@ -126,15 +132,27 @@ class Context:
         return out
 
     def commit_validators(self) -> int:
-        """Save the ETag/Last-Modified of this run's 200 answers; call after the run's notices are stored."""
+        """Save the ETag/Last-Modified of this run's 200 answers, except for endpoints with a lost record.
+
+        Call after the run's notices are stored. A tainted endpoint keeps its old validators, so the next run
+        sees it again (200, not 304) and fetches what was skipped.
+        """
         store = self.client.validators
         if store is None:
             return 0
+        n = 0
         for key, (etag, lm) in self.pending_validators.items():
+            if key in self._tainted:
+                continue
             store.set_validators(key, etag, lm)
-        n = len(self.pending_validators)
+            n += 1
         self.pending_validators.clear()
         return n
+
+    def abandon_current(self) -> None:
+        """The crawl of the current list endpoint did not finish (error, stop signal): keep it re-fetchable."""
+        if self._endpoint is not None:
+            self._tainted.add(self._endpoint)
 
     def _record(self, method: str, url: str, status: int, headers: httpx.Headers, body: bytes) -> None:
         assert self.recorder is not None
@@ -161,6 +179,7 @@ class Context:
     def warn(self, message: str) -> None:
         """One bad record skipped: counted as failed in the run."""
         self.warnings.append(message)
+        self.abandon_current()
         self.log.warning("%s: %s", self.source.id, message)
 
     # -- helpers

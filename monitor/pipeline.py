@@ -115,13 +115,16 @@ def run_source(cfg: Config, source_id: str, *, store: Store | None = None, db_pa
                 if progress:
                     progress(notice)
                 if stop is not None and stop.is_set():
+                    ctx.abandon_current()
                     result.error = "stopped by signal after the notice in hand"
                     result.status = "partial"
                     break
     except RegwatchError as exc:
+        ctx.abandon_current()
         result.status = "failed"
         result.error = f"{type(exc).__name__}: {exc}"
     except Exception as exc:  # a scraper bug: record it with its place, keep the other sources going
+        ctx.abandon_current()
         result.status = "failed"
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         result.error = f"{type(exc).__name__}: {exc} (at {Path(tb.filename).name}:{tb.lineno})"
@@ -134,9 +137,9 @@ def run_source(cfg: Config, source_id: str, *, store: Store | None = None, db_pa
         result.error = result.error or "; ".join(ctx.warnings[:3])
     if result.status == "failed" and (result.new or result.revised):
         result.status = "partial"  # what was stored before the failure is kept; the next run catches up
-    if result.status == "ok" and not dry_run:
-        # validators (ETag/Last-Modified) are saved only after a clean run: after a failed or partial one the
-        # next run must see the list again, not a 304 hiding notices that were never stored
+    if not dry_run:
+        # validators (ETag/Last-Modified) of list endpoints crawled cleanly are saved now that their notices are
+        # stored; an endpoint with a skipped record or an abandoned crawl is fetched again next run, never a 304
         ctx.commit_validators()
     result.duration = time.monotonic() - started
     if not dry_run:
