@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -19,8 +20,10 @@ from rich.table import Table
 from monitor.config import Config, config_path, load_config
 from monitor.errors import ConfigError, RegwatchError
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# piped output (cron mail, CI logs, `| less`) gets wide tables instead of rich's 80-column default
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 def _setup_logging(verbose: int) -> None:
