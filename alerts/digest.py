@@ -305,7 +305,10 @@ def _notices_in_window(db, since: datetime, until: datetime) -> list[dict]:
     lo = (since - timedelta(days=1)).date().isoformat()
     hi = (until + timedelta(days=1)).date().isoformat() + "T99"
     where = "first_seen >= ? and first_seen <= ?"
-    if "baseline" in cols:  # notices stored by a silent baseline run never reach anyone
+    # notices stored by a silent baseline run never reach anyone (store: alert_state 'baseline')
+    if "alert_state" in cols:
+        where += " and coalesce(alert_state, '') != 'baseline'"
+    if "baseline" in cols:
         where += " and coalesce(baseline, 0) = 0"
     rows = db.query(f"select * from notices where {where} order by first_seen, id", [lo, hi])
     out = []
@@ -393,7 +396,7 @@ class DigestResult:
     written: list[Path] = field(default_factory=list)
     queued: int = 0
     flush: Any = None  # alerts.outbox.FlushResult when send=True
-    messages: list[str] = field(default_factory=list)  # human-readable lines for the CLI
+    messages: list[str] = field(default_factory=list)  # one summary line per digest (paths: .written)
 
     @property
     def exit_code(self) -> int:
@@ -484,10 +487,8 @@ def run_digests(db, cfg, *, date: str | date_cls | None = None, subscription: st
             since = min(rd.since for rd in result.digests)
             dg = build_digest(db, cfg, None, since=since, until=max(rd.until for rd in result.digests))
             result.written += write_digest(out, *render_digest(dg, subject_prefix=prefix))
-        result.messages += [f"wrote {p}" for p in result.written]
     if send and not dry_run:
-        result.flush = flush_outbox(db, cfg.smtp, now=now)
-        result.messages += result.flush.errors
+        result.flush = flush_outbox(db, cfg.smtp, now=now)  # its .errors are printed by the CLI
     return result
 
 

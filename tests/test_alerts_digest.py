@@ -198,3 +198,11 @@ def test_html_is_mail_client_safe(db):
     assert 'style="' in html and "<table" in low and 'role="presentation"' in low
     assert "Microsoft YaHei" in html and "PingFang SC" in html  # CJK-safe font stack
     assert '<meta charset="utf-8">' in low
+
+
+def test_silent_baseline_notices_are_not_in_digests(db):
+    db["notices"].add_column("alert_state", str)
+    db.execute("update notices set alert_state = 'baseline' where id = 'c3'")
+    db.execute("update notices set alert_state = 'done' where id != 'c3'")
+    dg = build_digest(db, cfg_for(), None, since=NOW - timedelta(days=1), until=NOW)
+    assert sorted(dg.notice_ids) == ["a1", "c1", "c2"]
