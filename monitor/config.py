@@ -151,6 +151,7 @@ class Subscription(Strict):
     schedule: str | None = None  # digest cron; default from digest.schedule
     quiet_hours: str | None = None  # "22:00-07:00": instant alerts wait until the end
     fuzzy_threshold: float = Field(90.0, ge=50, le=100)
+    watchlist_instant: bool = True  # daily/weekly subscriptions: a watchlist hit is still mailed in the run
 
     @field_validator("to", mode="before")
     @classmethod
