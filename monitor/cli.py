@@ -252,7 +252,7 @@ def sources(ctx: click.Context, config_file: str | None) -> None:
 
 @cli.command()
 @config_option
-@click.option("--status", type=click.Choice(["pending", "sent", "failed", "all"]), default="all")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "unconfirmed", "failed", "all"]), default="all")
 @click.option("--limit", type=int, default=50)
 @click.pass_context
 def deliveries(ctx: click.Context, config_file: str | None, status: str, limit: int) -> None:
