@@ -1,0 +1,717 @@
+"""Classification and extraction: violation and sanction ids with evidence, respondents, fine, doc number, issuer.
+
+Rules are data (monitor/data/rules.yaml plus the taxonomy's signal phrases plus config `classify.extra_phrases`),
+compiled once per `Classifier`. Chinese text is normalised first (monitor.normalize), split into clauses; sanctions
+are read only where imposed: not in a proposal (拟), an advance notice (事先告知书), an administrative-review decision,
+a quoted legal provision, or (English) a sentence where the remedy is sought ("seeks", "would have imposed").
+Nothing defaults silently: a notice no violation rule fits gets `other`, with its evidence saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, TextIO
+
+import yaml
+
+from monitor import amounts as am
+from monitor import extract as ex
+from monitor.rulematch import RuleSet, en_index
+from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh, split_sentences_en
+from monitor.taxonomy import load_taxonomy
+
+__all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
+
+_EVIDENCE_MAX = 160
+
+
+class ClassifyInputError(ValueError):
+    """A JSONL input line could not be read; the message names the line number."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    label: str
+    rx: re.Pattern[str]
+    sector: str | None = None
+    not_sector: str | None = None
+    origin: str = "rules"
+
+
+@lru_cache(maxsize=1)
+def _load_rules() -> dict[str, Any]:
+    text = resources.files("monitor").joinpath("data/rules.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _alt(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{w})" for w in words))
+
+
+def _window(text: str, a: int, b: int, lo: int = 0, hi: int | None = None) -> str:
+    """Evidence: the clause/sentence [lo, hi) holding the match, trimmed around the match when long."""
+    hi = len(text) if hi is None else hi
+    if hi - lo <= _EVIDENCE_MAX:
+        return text[lo:hi].strip()
+    pad = max(0, (_EVIDENCE_MAX - (b - a)) // 2)
+    s, e = max(lo, a - pad), min(hi, b + pad)
+    return text[s:e].strip()
+
+
+def _locate(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int:
+    """Index of the span containing pos (binary search over span starts)."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+_RANGE = re.compile(r"以上[^。;]{0,16}以下")
+_CN_SMALL = r"[0-9]+|[一二两三四五六七八九十]+"
+_MONTHS = re.compile(rf"({_CN_SMALL})个月")
+_YEARS = re.compile(rf"({_CN_SMALL})年")
+_EN_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+
+
+def _small_int(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    return am.parse_cn_number(s)
+
+
+class Classifier:
+    """Compiled rules. `extra_phrases`: taxonomy id → additional literal phrases (config classify.extra_phrases)."""
+
+    def __init__(self, extra_phrases: dict[str, list[str]] | None = None):
+        rules = _load_rules()
+        tax = load_taxonomy()
+        self.taxonomy = tax
+        self._violation_ids = list(tax.violations)
+        self._sanction_ids = set(tax.sanctions)
+        unknown = [k for k in (extra_phrases or {}) if k not in tax.violations and k not in tax.sanctions]
+        if unknown:
+            raise ValueError(f"classify.extra_phrases: unknown taxonomy id(s) {', '.join(sorted(unknown))}")
+        ignore = rules.get("ignore_taxonomy_signals") or {}
+        ign_zh = {normalize_zh(s) for s in ignore.get("zh", [])}
+        ign_en = {s.lower() for s in ignore.get("en", [])}
+
+        self._zh_v: list[_Rule] = []
+        self._en_v: list[_Rule] = []
+        for vid, spec in (rules.get("violations") or {}).items():
+            self._check_id(vid, violation=True)
+            for item in spec.get("zh", []) or []:
+                self._zh_v.append(self._rule(vid, item, zh=True))
+            for item in spec.get("en", []) or []:
+                self._en_v.append(self._rule(vid, item, zh=False))
+        for vid, item in tax.violations.items():
+            if vid == "other":
+                continue
+            for s in item.get("zh_signals") or []:
+                s = normalize_zh(s)
+                if s and s not in ign_zh:
+                    self._zh_v.append(_Rule(vid, re.compile(re.escape(s)), origin="taxonomy"))
+            for s in item.get("en_signals") or []:
+                if s and s.lower() not in ign_en:
+                    self._en_v.append(_Rule(vid, re.compile(r"(?<![a-z0-9])" + re.escape(s.lower()) + r"(?![a-z0-9])"),
+                                            origin="taxonomy"))
+
+        sanc = rules.get("sanctions") or {}
+        self._zh_s: list[_Rule] = []
+        self._en_s: list[_Rule] = []
+        for sid, pats in (sanc.get("zh") or {}).items():
+            self._check_id(sid, violation=False)
+            for p in pats:
+                self._zh_s.append(self._rule(sid, p, zh=True))
+        for sid, pats in (sanc.get("en") or {}).items():
+            self._check_id(sid, violation=False)
+            for p in pats:
+                self._en_s.append(self._rule(sid, p, zh=False))
+
+        for tid, phrases in (extra_phrases or {}).items():
+            for ph in phrases:
+                if not ph or not ph.strip():
+                    continue
+                is_zh = re.search(r"[\u4e00-\u9fff]", ph) is not None
+                lit = normalize_zh(ph) if is_zh else ph.strip().lower()
+                rx = re.compile(re.escape(lit) if is_zh else r"(?<![a-z0-9])" + re.escape(lit) + r"(?![a-z0-9])")
+                rule = _Rule(tid, rx, origin="config")
+                target = (self._zh_v if is_zh else self._en_v) if tid in tax.violations else (
+                    self._zh_s if is_zh else self._en_s)
+                target.append(rule)
+
+        self._sectors = {k: _alt(re.escape(normalize_zh(w)) for w in ws) for k, ws in (rules.get("sectors") or {}).items()}
+        self._sector_issuers = {k: set(v) for k, v in (rules.get("sector_issuers") or {}).items()}
+        self._en_hedge = _alt(rules.get("en_hedges") or ["(?!)"])
+        self._zh_neg = _alt(normalize_zh(w) for w in rules.get("zh_negations") or ["(?!)"])
+        self._selfreg = set(rules.get("self_regulatory_issuers") or [])
+        self._sanction_issuer_map = dict(rules.get("sanction_issuer_map") or {})
+        self._zh_decision = _alt(normalize_zh(w) for w in rules.get("zh_decision_markers") or ["(?!)"])
+        self._zh_blockers = _alt(rules.get("zh_sanction_blockers") or ["(?!)"])
+        self._zh_doc_blockers = _alt(rules.get("zh_document_blockers") or ["(?!)"])
+        self._en_undetermined = _alt(rules.get("en_undetermined_cues") or ["(?!)"])
+        self._en_history = _alt(rules.get("en_history_cues") or ["(?!)"])
+        weak = {"pay\\b", "paid", "barr(ed|ing)", "\\bbars\\b", "required", "requiring", "prohibit(ed|s|ing)", "including a",
+                "liable", "continued", "extended", "issued", "appointment", "suspend(ed|ing)", "revok(ed|ing)"}
+        imposed = list(rules.get("en_imposed_cues") or [])
+        strong = [w for w in imposed if w not in weak]
+        weak_l = [w for w in imposed if w in weak]
+        # one scan finds every cue; the group name says which kind (sought first: "would have imposed")
+        self._en_cues = re.compile(r"\b(?:(?P<sought>" + "|".join(rules.get("en_sought_cues") or ["(?!)"]) +
+                                   r")|(?P<strong>" + "|".join(strong or ["(?!)"]) + r")|(?P<weak>" +
+                                   "|".join(weak_l or ["(?!)"]) + "))")
+        self._en_crim_sought = re.compile(r"(will|would|may) seek|seeks? to extradite")
+        self._en_order = re.compile(r"\border(ed|s|ing)\b")
+        self._en_not = re.compile(r"\b(not|no|never) (been )?(impos|order|enter|obtain)")
+        self._sets: dict[str, RuleSet] = {}
+        for name, lst, lang in (("zh_v", self._zh_v, "zh"), ("en_v", self._en_v, "en"), ("zh_s", self._zh_s, "zh"),
+                                ("en_s", self._en_s, "en")):
+            rs = RuleSet(lang)
+            for r in lst:
+                rs.add(r.rx, r)
+            self._sets[name] = rs
+
+    # -------------------------------------------------------------------------------------------- building
+    def _check_id(self, tid: str, *, violation: bool) -> None:
+        ok = tid in self.taxonomy.violations if violation else tid in self._sanction_ids
+        if not ok:
+            raise ValueError(f"rules.yaml: {tid!r} is not a taxonomy {'violation' if violation else 'sanction'} id")
+
+    @staticmethod
+    def _rule(label: str, item: Any, *, zh: bool) -> _Rule:
+        if isinstance(item, dict):
+            pat, sector, not_sector = item["re"], item.get("sector"), item.get("not_sector")
+        else:
+            pat, sector, not_sector = item, None, None
+        return _Rule(label, re.compile(pat), sector, not_sector)
+
+    # -------------------------------------------------------------------------------------------- public
+    def classify(self, title: str, text: str, *, source: str | None = None) -> dict[str, Any]:
+        title = title or ""
+        text = text or ""
+        if detect_lang(title, text) == "zh":
+            return self._classify_zh(title, text, source)
+        return self._classify_en(title, text, source)
+
+    # -------------------------------------------------------------------------------------------- Chinese
+    def _classify_zh(self, title: str, text: str, source: str | None) -> dict[str, Any]:
+        t = normalize_zh(title)
+        x = normalize_zh(text)
+        table = ex.parse_table_row(text)  # before NFKC: full-width commas inside cells must not split them
+        if table:
+            table = {normalize_zh(k): normalize_zh(v) for k, v in table.items()}
+        issuer = ex.find_issuer(t, x, source)
+        if table and not source:
+            issuer = ex.find_issuer(table.get("处理机构", ""), "", None) or issuer
+        if table:
+            facts = "。".join(v for k, v in table.items() if k in ("违规领域", "违规事实", "案由", "主要违法违规事实", "法律依据") and v)
+            decision = "。".join(v for k, v in table.items() if k in ("处罚类型", "处罚决定", "行政处罚内容", "处罚内容") and v)
+            body = f"{facts}。\n决定:{decision}。" if decision else f"{facts}。"
+        else:
+            body = x
+        sectors = {k for k, rx in self._sectors.items() if rx.search(t) or rx.search(body)}
+        sectors |= {k for k, iss in self._sector_issuers.items() if issuer in iss}
+
+        clauses = split_clauses_zh(body)
+        starts = [a for a, _ in clauses]
+
+        violations: dict[str, str] = {}
+        rs = self._sets["zh_v"]
+        for src, is_title in ((body, False), (t, True)):
+            if not src:
+                continue
+            for g in rs.candidates(src, rs.index(src)):
+                rule = g.payload
+                if rule.label in violations or not self._sector_ok(rule, sectors):
+                    continue
+                hit = self._zh_find(g, src, None if is_title else clauses, starts)
+                if hit:
+                    violations[rule.label] = hit
+
+        sanctions, params, fine, confiscation, pairs = self._zh_sanctions(t, body, clauses, starts, issuer, table)
+        respondents = ex.respondents_zh(t, x, sectors, table)
+        self._attach_zh(respondents, pairs, params)
+
+        return self._result(violations, sanctions, params, respondents, fine, confiscation,
+                            doc_number=ex.find_doc_number(t, x, "zh"), issuer=issuer, status=None, title=t)
+
+    def _sector_ok(self, rule: _Rule, sectors: set[str]) -> bool:
+        if rule.sector and rule.sector not in sectors:
+            return False
+        return not (rule.not_sector and rule.not_sector in sectors)
+
+    def _zh_find(self, g: Any, src: str, clauses: list[tuple[int, int]] | None, starts: list[int]) -> str | None:
+        for m in RuleSet.finditer(g, src):
+            if clauses:
+                lo, hi = clauses[_locate(clauses, starts, m.start())]
+            else:
+                lo, hi = 0, len(src)
+            before = src[max(lo, m.start() - 12): m.start()]
+            if self._zh_neg.search(before):
+                continue
+            return _window(src, m.start(), m.end(), lo, hi)
+        return None
+
+    def _zh_sanctions(self, t: str, body: str, clauses: list[tuple[int, int]], starts: list[int], issuer: str | None,
+                      table: dict[str, str] | None):
+        sanctions: dict[str, str] = {}
+        params: dict[str, dict] = {}
+        pairs: list[tuple[list[str], str, dict]] = []  # (target names, sanction id, params)
+        fine_amounts: list[tuple[float, bool]] = []  # (amount, is_total)
+        conf_amounts: list[float] = []
+        if self._zh_doc_blockers.search(t) or self._zh_doc_blockers.search(body[:200]):
+            return sanctions, params, None, None, pairs
+        m = self._zh_decision.search(body)
+        region = m.start() if m else 0
+        selfreg = issuer in self._selfreg
+
+        def record(sid: str, src: str, a: int, b: int, lo: int, hi: int) -> str:
+            if selfreg and sid in self._sanction_issuer_map:
+                sid = self._sanction_issuer_map[sid]
+            sanctions.setdefault(sid, _window(src, a, b, lo, hi))
+            return sid
+
+        rs = self._sets["zh_s"]
+        # Title: a decision's title names the measure (关于对X采取出具警示函措施的决定).
+        if t and not self._zh_blockers.search(t):
+            for g in rs.candidates(t, rs.index(t)):
+                mm = next(RuleSet.finditer(g, t), None)
+                if mm and g.payload.label not in ("fine", "no_sanction_case_closed"):
+                    record(g.payload.label, t, mm.start(), mm.end(), 0, len(t))
+
+        per_clause: dict[int, list[tuple[str, int]]] = {}
+        blocked: dict[int, re.Match[str] | None] = {}
+        for g in rs.candidates(body, rs.index(body)):
+            rule = g.payload
+            seen_clauses: set[int] = set()
+            for mm in RuleSet.finditer(g, body, region):
+                ci = _locate(clauses, starts, mm.start())
+                lo, hi = clauses[ci]
+                if ci not in blocked:
+                    blocked[ci] = _RANGE.search(body, lo, hi)
+                if blocked[ci] or self._zh_blockers.search(body, lo, mm.start()):
+                    continue
+                if rule.label != "no_sanction_case_closed" and self._zh_neg.search(body, max(lo, mm.start() - 4), mm.start()):
+                    continue
+                if ci in seen_clauses:
+                    continue
+                seen_clauses.add(ci)
+                sid = record(rule.label, body, mm.start(), mm.end(), lo, hi)
+                per_clause.setdefault(ci, []).append((sid, mm.end() - lo))
+        for ci in sorted(per_clause):
+            lo, hi = clauses[ci]
+            clause = body[lo:hi]
+            found_here = per_clause[ci]
+            targets = ex.pair_target_names(clause)
+            for sid, end in found_here:
+                p: dict[str, Any] = {}
+                tail = clause[end: end + 12]
+                head = clause[max(0, end - 30): end + 12]
+                if sid == "filing_suspension":
+                    mm = _MONTHS.search(tail) or _MONTHS.search(head)
+                    if mm and _small_int(mm.group(1)):
+                        p["months"] = _small_int(mm.group(1))
+                elif sid in ("market_ban", "qualification_revoked_blacklist", "ban_from_office"):
+                    if "终身" in head:
+                        p["years"] = "lifetime"
+                    else:
+                        mm = _YEARS.search(head)
+                        if mm and _small_int(mm.group(1)):
+                            p["years"] = _small_int(mm.group(1))
+                if p:
+                    params.setdefault(sid, p)
+                pairs.append((targets, sid, p))
+            if any(s == "fine" for s, _ in found_here):
+                fine_amounts.extend(self._zh_fine_amounts(clause, len(targets)))
+            if any(s == "confiscation" for s, _ in found_here):
+                for mm in re.finditer(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)", clause):
+                    amts = am.find_amounts_zh(mm.group(1))
+                    if amts:
+                        conf_amounts.append(amts[0].value)
+        if "no_sanction_case_closed" in sanctions and len(sanctions) > 1:
+            sanctions.pop("no_sanction_case_closed")
+
+        fine = None
+        if table and "fine" in sanctions:
+            amt_col = next((v for k, v in table.items() if "罚没金额" in k or "罚款金额" in k), "")
+            ptype = next((v for k, v in table.items() if k.startswith("处罚类型") or k == "处罚决定"), "")
+            v = am.parse_number(amt_col.replace("元", "")) if amt_col else None
+            if v and "没收" not in ptype and v > 0:
+                mult = 1e4 if "万元" in next((k for k in table if "罚没金额" in k or "罚款金额" in k), "") else 1
+                fine = {"amount": am.as_number(v * mult), "currency": "CNY"}
+        elif fine_amounts:
+            totals = [a for a, is_total in fine_amounts if is_total]
+            value = max(totals) if totals else sum(a for a, _ in fine_amounts)
+            fine = {"amount": am.as_number(value), "currency": "CNY"}
+        confiscation = {"amount": am.as_number(sum(conf_amounts)), "currency": "CNY"} if conf_amounts else None
+        return sanctions, params, fine, confiscation, pairs
+
+    _FINE_AMT = re.compile(
+        r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?"
+        r"|(?P<pre2>合计|共计|总计|共|分别|各)?(?:处以?|并处)?(?:人民币)?(?P<amt2>[0-9][0-9,.]*\s*[十百千]?[万亿]?元?|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?罚款")
+
+    def _zh_fine_amounts(self, clause: str, n_targets: int) -> list[tuple[float, bool]]:
+        out = []
+        seen_spans: set[int] = set()
+        for mm in self._FINE_AMT.finditer(clause):
+            raw = mm.group("amt") or mm.group("amt2")
+            pre = mm.group("pre") or mm.group("pre2") or ""
+            ctx = clause[max(0, mm.start() - 6): mm.start()] + pre
+            if raw and not raw.endswith("元") and "万" not in raw:
+                continue
+            amts = am.find_amounts_zh(raw if raw.endswith("元") else raw + "元")
+            if not amts or mm.start() in seen_spans:
+                continue
+            seen_spans.add(mm.start())
+            v = float(amts[0].value)
+            is_total = any(w in ctx for w in ("合计", "共计", "总计"))
+            if ("分别" in ctx or "各" in pre) and n_targets > 1:
+                v *= n_targets
+            out.append((v, is_total))
+        return out
+
+    @staticmethod
+    def _attach_zh(respondents: list[dict], pairs: list[tuple[list[str], str, dict]], params: dict[str, dict]) -> None:
+        """Give each respondent the sanctions of the clauses addressed to it (对A给予警告…;对B…)."""
+        if not respondents or not pairs:
+            return
+        by_name = {r["name"]: r for r in respondents}
+
+        def match(name: str) -> dict | None:
+            if name in by_name:
+                return by_name[name]
+            for full, r in by_name.items():
+                if name and (name in full or full in name):
+                    return r
+            return None
+
+        for targets, sid, p in pairs:
+            hits = [r for r in (match(n) for n in targets) if r is not None]
+            if not targets or any(n in ("你公司", "公司", "你", "其", "你们") for n in targets) and not hits:
+                hits = [respondents[0]] if len(respondents) == 1 or respondents[0]["type"] == "institution" else []
+                if targets and targets[0] == "你们":
+                    hits = respondents
+            for r in hits:
+                lst = r.setdefault("sanctions", [])
+                if sid not in lst:
+                    lst.append(sid)
+                if sid == "filing_suspension" and "months" in p:
+                    r["filing_suspension_months"] = p["months"]
+                if sid == "market_ban" and "years" in p:
+                    r["ban_years"] = p["years"]
+
+    # -------------------------------------------------------------------------------------------- English
+    def _classify_en(self, title: str, text: str, source: str | None) -> dict[str, Any]:
+        t = normalize_en(title)
+        x = normalize_en(text)
+        xl = x.lower()
+        if len(xl) != len(x):  # a few characters change length when lower-cased: fall back char by char
+            xl = "".join(c.lower() if len(c.lower()) == 1 else c for c in x)
+        tl = t.lower()
+        if len(tl) != len(t):
+            tl = "".join(c.lower() if len(c.lower()) == 1 else c for c in t)
+        sents = split_sentences_en(x)
+        starts = [a for a, _ in sents] or [0]
+        if not sents:
+            sents = [(0, 0)]
+        hedge_cache: dict[int, bool] = {}
+        issuer = ex.find_issuer(t, x, source)
+
+        violations: dict[str, str] = {}
+        rs = self._sets["en_v"]
+        idx_x = en_index(xl)
+        idx_t = en_index(tl)
+        for g in rs.candidates(xl, idx_x):
+            rule = g.payload
+            if rule.label in violations:
+                continue
+            for m in RuleSet.finditer(g, xl):
+                i = _locate(sents, starts, m.start())
+                a, b = sents[i]
+                if i not in hedge_cache:
+                    hedge_cache[i] = self._en_hedge.search(xl, a, b) is not None
+                if hedge_cache[i]:
+                    continue
+                violations[rule.label] = _window(x, m.start(), m.end(), a, b)
+                break
+        if tl:
+            for g in rs.candidates(tl, idx_t):
+                if g.payload.label not in violations and next(RuleSet.finditer(g, tl), None):
+                    violations[g.payload.label] = t
+        self._en_resolve_violations(violations)
+
+        sanctions: dict[str, str] = {}
+        fine_hits: list[tuple[float, str, int, bool]] = []
+        disg: list[tuple[float, int]] = []
+        currency = {"FCA": "GBP"}.get(issuer or "", "USD")
+        units = [(tl, t, [(0, len(t))], -1, idx_t)] if t else []
+        units.append((xl, x, sents, 0, idx_x))
+        criminal_ctx = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
+        for low, orig, spans, base, idx in units:
+            sp_starts = [a for a, _ in spans]
+            rs = self._sets["en_s"]
+            for g in rs.candidates(low, idx):
+                rule = g.payload
+                if rule.label in sanctions:
+                    continue
+                for m in RuleSet.finditer(g, low):
+                    i = _locate(spans, sp_starts, m.start())
+                    a, b = spans[i]
+                    mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label)
+                    if mode != "imposed":
+                        continue
+                    sanctions.setdefault(rule.label, _window(orig, m.start(), m.end(), a, b))
+                    break
+            for i, (a, b) in enumerate(spans):
+                sent = low[a:b]
+                if "penalt" not in sent and "fine" not in sent and "treasury" not in sent and "disgorg" not in sent:
+                    continue
+                for v, rel, kind in self._en_amounts(sent, currency):
+                    mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind)
+                    if mode != "imposed":
+                        continue
+                    if kind == "disgorgement":
+                        disg.append((v, base + i if base >= 0 else -1))
+                        continue
+                    if kind == "fine" and criminal_ctx.search(sent):
+                        continue  # criminal fines are a sanction, not the civil penalty total
+                    joint = re.search(r"joint(ly)? and several", sent[rel: rel + 80]) is not None
+                    fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
+
+        fine = self._en_total(fine_hits, currency)
+        conf = None
+        if disg:
+            dv = self._en_total([(v, currency, i, False) for v, i in disg], currency)
+            conf = dv
+        if fine and "fine" not in sanctions:
+            sanctions["fine"] = "penalty amount imposed"
+        status = self._en_status(tl, xl, sanctions)
+        sents_for_resp = sents if sents != [(0, 0)] else []
+        respondents = ex.respondents_en(t, x, sents_for_resp)
+        params: dict[str, dict] = {}
+        if "market_ban" in sanctions or "ban_from_office" in sanctions:
+            for sid in ("market_ban", "ban_from_office"):
+                ev = sanctions.get(sid, "").lower()
+                if not ev:
+                    continue
+                if re.search(r"permanent|lifetime|for life", ev):
+                    params[sid] = {"years": "lifetime"}
+                else:
+                    mm = re.search(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year", ev)
+                    if mm:
+                        params[sid] = {"years": int(mm.group(1)) if mm.group(1).isdigit() else _EN_NUM_WORDS[mm.group(1)]}
+        return self._result(violations, sanctions, params, respondents, fine, conf,
+                            doc_number=ex.find_doc_number(t, x, "en"), issuer=issuer, status=status, title=t)
+
+    @staticmethod
+    def _en_resolve_violations(v: dict[str, str]) -> None:
+        """Boundary rules between overlapping English ids (taxonomy boundary notes)."""
+        # A false registration statement in a registered offering is fraudulent_issuance, not offering_fraud, unless
+        # investors were also solicited into a specific scheme (Ponzi etc.).
+        if "fraudulent_issuance" in v and "offering_fraud" in v and not re.search(r"ponzi|promissory|prime bank|offering fraud",
+                                                                                   v["offering_fraud"].lower()):
+            v.pop("offering_fraud")
+
+    def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str) -> str:
+        """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
+        lo = max(a, s - 240)  # the governing verb sits close before the remedy; bounded for speed
+        if self._en_history.search(low, lo, s):
+            return "history"
+        if label in ("criminal_charges_parallel", "imprisonment"):
+            if self._en_crim_sought.search(low, max(lo, s - 40), s):
+                return "sought"
+            return "imposed"
+        last_sought = last_strong = last_any = -1
+        for m in self._en_cues.finditer(low, lo, s):
+            kind = m.lastgroup
+            if kind == "sought":
+                last_sought = m.end()
+            else:
+                last_any = m.end()
+                if kind == "strong":
+                    last_strong = m.end()
+        clause_end = low.find(";", e, b)
+        clause_end = b if clause_end < 0 else clause_end
+        if last_sought >= 0 and last_sought >= last_strong:
+            return "sought"
+        if self._en_undetermined.search(low, e, clause_end) and not self._en_order.search(low, lo, s):
+            return "undetermined"
+        if self._en_not.search(low, max(lo, s - 40), s):
+            return "none"
+        if last_any >= 0:
+            return "imposed"
+        for m in self._en_cues.finditer(low, e, clause_end):
+            return "sought" if m.lastgroup == "sought" else "imposed"
+        return "none"
+
+    _AMT = r"(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
+    _PEN_AFTER = re.compile(
+        r"(?P<kw>civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b"
+        r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to|equal to|in the sum of)?\s*"
+        r"(?:approximately |about |more than |nearly |over |up to )?(?P<amt>" + _AMT + r")"
+        r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:\s*(?:,|and|, and)\s*(?:" + _AMT + r")(?:\s*\([^)]{1,40}\))?)*)")
+    _PEN_BEFORE = re.compile(r"(?P<amt>" + _AMT + r")\s*(?:\([^)]*\)\s*)?(?:in\s+)?(?:civil\s+)?(?:money\s+|monetary\s+)?(?P<kw>penalt(?:y|ies)|fine)\b")
+    _TREASURY = re.compile(r"(?P<amt>" + _AMT + r")\s+to be paid to the (?:united states|u\.s\.) treasury")
+    _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
+                       r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and)")
+    _AMT_RX = re.compile(_AMT)
+
+    def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str]]:
+        """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
+        out: list[tuple[float, int, str]] = []
+        taken: set[int] = set()
+        for rx in (self._PEN_AFTER, self._PEN_BEFORE, self._TREASURY):
+            for m in rx.finditer(sent):
+                pos = m.start("amt")
+                if pos in taken:
+                    continue
+                kw = m.groupdict().get("kw") or "penalty"
+                kind = "fine" if kw.strip() == "fine" else "penalty"
+                # "$125,000 in disgorgement, prejudgment interest and a civil penalty": a combined figure, no penalty.
+                if rx is self._PEN_BEFORE and re.search(r"disgorg|interest", sent[m.end("amt"): m.start("kw")]):
+                    continue
+                a = am.parse_amount_en(m.group("amt"), default_currency=currency)
+                if a is None:
+                    continue
+                taken.add(pos)
+                out.append((float(a.value), pos, kind))
+                more = m.groupdict().get("more")
+                if more:
+                    base = m.start("more")
+                    for mm in self._AMT_RX.finditer(more):
+                        if base + mm.start() in taken:
+                            continue
+                        b2 = am.parse_amount_en(mm.group(0), default_currency=currency)
+                        if b2:
+                            taken.add(base + mm.start())
+                            out.append((float(b2.value), base + mm.start(), kind))
+        for m in self._DISG.finditer(sent):
+            g = "amt" if m.group("amt") else "amt2"
+            pos = m.start(g)
+            if pos in taken:
+                continue
+            after = sent[m.end(g): m.end(g) + 30]
+            if re.match(r"\s*(?:in\s+)?(?:civil\s+)?penalt", after):
+                continue
+            a = am.parse_amount_en(m.group(g), default_currency=currency)
+            if a:
+                taken.add(pos)
+                out.append((float(a.value), pos, "disgorgement"))
+        return out
+
+    @staticmethod
+    def _en_total(hits: list[tuple[float, str, int, bool]], currency: str) -> dict | None:
+        """Sum of penalties; a figure restated in another sentence (title, summary) or joint-and-several counts once."""
+        if not hits:
+            return None
+        per_value: dict[float, dict[int, int]] = {}
+        for v, _, sent_i, joint in hits:
+            counts = per_value.setdefault(v, {})
+            if joint and counts:
+                continue
+            counts[sent_i] = counts.get(sent_i, 0) + 1
+        total = sum(v * max(c.values()) for v, c in per_value.items())
+        return {"amount": am.as_number(total), "currency": currency}
+
+    _CRIMINAL_TITLE = re.compile(r"\b(sentenced|sentence|pleads? guilty|pled guilty|pleaded guilty|indicted|convicted|"
+                                 r"guilty verdict|arrested|criminal)\b")
+
+    _SETTLED = ("without admitting or denying", "agreed to settle", "to settle the charges", "to settle these charges",
+                "to settle its charges", "to settle their charges", "consented to the entry", "consented to entry",
+                "consenting to the entry", "judgment on consent", "judgments on consent", "consent judgment",
+                "settled matter", "settled action", "settled administrative", "agreed to pay", "agreed to be",
+                "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation", "resolves the",
+                "settles charges", "settle charges", "resolved its case", "settled charges")
+    _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
+                 "judgment against", "final order", "judgments against")
+    _CHARGED = ("charg", "complaint", "alleg", "filed")
+
+    def _en_status(self, tl: str, xl: str, sanctions: dict[str, str]) -> str | None:
+        if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
+            return None
+        if any(c in xl or c in tl for c in self._SETTLED):
+            return "settled"
+        if any(c in xl or c in tl for c in self._JUDGMENT):
+            return "judgment"
+        if any(c in xl or c in tl for c in self._CHARGED):
+            return "charged"
+        return None
+
+    # -------------------------------------------------------------------------------------------- output
+    def _result(self, violations: dict[str, str], sanctions: dict[str, str], params: dict[str, dict],
+                respondents: list[dict], fine: dict | None, confiscation: dict | None, *, doc_number: str | None,
+                issuer: str | None, status: str | None, title: str) -> dict[str, Any]:
+        order = {vid: i for i, vid in enumerate(self._violation_ids)}
+        vids = sorted(violations, key=lambda v: order.get(v, 999))
+        evidence = {k: violations[k] for k in vids}
+        if not vids:
+            vids = ["other"]
+            evidence["other"] = "no violation rule matched: " + (title[:80] or "(untitled)")
+        sids = list(sanctions)
+        for s in sids:
+            evidence[s] = sanctions[s]
+        return {
+            "violations": vids,
+            "sanctions": sids,
+            "respondents": respondents,
+            "fine": fine,
+            "confiscation": confiscation,
+            "doc_number": doc_number,
+            "issuer": issuer,
+            "evidence": evidence,
+            "sanction_params": {k: v for k, v in params.items() if k in sanctions},
+            "status": status,
+        }
+
+
+_DEFAULT: Classifier | None = None
+
+
+def default_classifier() -> Classifier:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Classifier()
+    return _DEFAULT
+
+
+def classify(title: str, text: str, *, source: str | None = None) -> dict[str, Any]:
+    """Classify one notice with the default rules (see Classifier for operator phrases)."""
+    return default_classifier().classify(title, text, source=source)
+
+
+def classify_jsonl(lines: Iterable[str], out: TextIO, classifier: Classifier | None = None) -> int:
+    """JSONL {id,title,text,source?} in → JSONL out, same order, "id" first. Returns the count written.
+
+    A line that is not a JSON object with string title/text raises ClassifyInputError naming its line number;
+    blank lines are skipped (they hold no notice), nothing else is dropped.
+    """
+    clf = classifier or default_classifier()
+    n = 0
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ClassifyInputError(f"line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(rec, dict):
+            raise ClassifyInputError(f"line {lineno}: expected a JSON object, got {type(rec).__name__}")
+        title, text = rec.get("title"), rec.get("text")
+        if title is None and text is None:
+            raise ClassifyInputError(f"line {lineno}: needs a 'title' or 'text' field")
+        if not isinstance(title or "", str) or not isinstance(text or "", str):
+            raise ClassifyInputError(f"line {lineno}: 'title' and 'text' must be strings")
+        source = rec.get("source")
+        res = clf.classify(title or "", text or "", source=source if isinstance(source, str) else None)
+        out.write(json.dumps({"id": rec.get("id"), **res}, ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,301 @@
+"""Respondents, document numbers and issuing bodies, read from normalised notice text (zh and en)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+# --------------------------------------------------------------------------------------------- doc numbers
+_ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
+_EN_DOC = re.compile(r"\b(?:Litigation Release No\.|Lit\. Release No\.|Rel\.|Release No\.)\s*((?:IA|34|33|LR|AAER|IC)-?\s?\d{3,6}|\d{4,6})", re.I)
+_LR_URL = re.compile(r"litreleases/\d{4}/lr(\d{4,6})\.htm")
+
+
+def find_doc_number(title: str, text: str, lang: str) -> str | None:
+    """The notice's own number: 上海证券交易所纪律处分决定书〔2021〕152号, 〔2021〕66号, LR-23449, IA-6079."""
+    if lang == "zh":
+        head = text[:400]
+        for src in (head, title, text):
+            m = _ZH_DOC.search(src)
+            if m:
+                doc = re.sub(r"\s+", "", m.group(0))
+                # Drop narrative words glued before the number (收到...决定(〔2024〕195号) → 〔2024〕195号).
+                doc = re.sub(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))", "", doc)
+                if doc[0] in "[(":
+                    doc = "〔" + doc[1:5] + "〕" + doc[6:]
+                return doc
+        return None
+    m = _LR_URL.search(text)
+    if m:
+        return f"LR-{m.group(1)}"
+    m = _EN_DOC.search(title) or _EN_DOC.search(text[:300])
+    if m:
+        return m.group(1).replace(" ", "").upper()
+    return None
+
+
+# --------------------------------------------------------------------------------------------- issuers
+_SOURCE_ISSUER = {"amac": "AMAC", "csrc": "CSRC", "nfra": "NFRA", "sse": "SSE", "szse": "SZSE", "bse": "BSE",
+                  "sec": "SEC", "finra": "FINRA", "fca": "FCA", "sfc": "SFC", "cbirc": "CBIRC", "neeq": "NEEQ",
+                  "pboc": "PBOC"}
+_ISSUER_PATTERNS = [
+    ("CSRC_local_bureau", re.compile(r"证监局|证券监督管理委员会[\u4e00-\u9fff]{2,4}监管局|中国证监会[\u4e00-\u9fff]{2,4}监管局")),
+    ("AMAC", re.compile(r"基金业协会|中基协|AMAC")),
+    ("SSE", re.compile(r"上海证券交易所|上交所")),
+    ("SZSE", re.compile(r"深圳证券交易所|深交所")),
+    ("BSE", re.compile(r"北京证券交易所|北交所")),
+    ("NEEQ", re.compile(r"全国中小企业股份转让系统|全国股转|股转公司|挂牌公司")),
+    ("NFRA", re.compile(r"国家金融监督管理总局|金融监管总局|金融监管局|金融监管分局")),
+    ("CBIRC", re.compile(r"银保监|银监")),
+    ("PBOC", re.compile(r"中国人民银行|人民银行[\u4e00-\u9fff]{0,6}(分行|中心支行)")),
+    ("CSRC", re.compile(r"中国证监会|证监会|中国证券监督管理委员会")),
+    ("FINRA", re.compile(r"\bFINRA\b|Financial Industry Regulatory Authority")),
+    ("FCA", re.compile(r"Financial Conduct Authority|\bFCA\b|FINAL NOTICE")),
+    ("SEC", re.compile(r"Securities and Exchange Commission|\bSEC\b")),
+]
+
+
+def find_issuer(title: str, text: str, source: str | None) -> str | None:
+    """Issuing body id (taxonomy issuing_bodies): the source decides when known, else the earliest named body."""
+    if source:
+        key = source.strip().lower().split("_")[0].split("-")[0].split(" ")[0]
+        if key in _SOURCE_ISSUER:
+            sid = _SOURCE_ISSUER[key]
+            if sid == "CSRC" and _ISSUER_PATTERNS[0][1].search(title + text[:300]):
+                return "CSRC_local_bureau"
+            return sid
+        up = source.strip().upper()
+        if up.startswith("CSRC_LOCAL"):
+            return "CSRC_local_bureau"
+        for name, _ in _ISSUER_PATTERNS:
+            if up.startswith(name):
+                return name
+    head = title + "\n" + text[:600]
+    best: tuple[int, int, str] | None = None
+    for rank, (name, rx) in enumerate(_ISSUER_PATTERNS):
+        m = rx.search(head)
+        if m and (best is None or (m.start(), rank) < best[:2]):
+            best = (m.start(), rank, name)
+    return best[2] if best else None
+
+
+# --------------------------------------------------------------------------------------------- tables
+def parse_table_row(text: str) -> dict[str, str] | None:
+    """A CSV header + one row (dataset exports of penalty disclosure tables), as {column: value}."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2 or lines[0].count(",") < 4 or "当事人" not in lines[0]:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines[:2]))))
+    except csv.Error:
+        return None
+    if len(rows) < 2 or len(rows[0]) != len(rows[1]):
+        return None
+    return {h.strip(): v.strip() for h, v in zip(rows[0], rows[1])}
+
+
+# --------------------------------------------------------------------------------------------- zh respondents
+_ORG_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|集团公司|(?:总|分)?公司|合伙企业(?:\((?:有限|普通)合伙\))?|\(有限合伙\)|会计师事务所(?:\([^)]{2,12}\))?|律师事务所|事务所|银行[\u4e00-\u9fff]{0,10}?(?:支行|分行|营业部)|银行|支行|分行|信用社|合作联社|证券营业部|营业部|研究院|中心|协会)"
+_ORG = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9*()]{{2,40}}?{_ORG_SUFFIX}")
+_ZH_PERSON = re.compile(r"^[\u4e00-\u9fff·*]{2,5}$|^[\u4e00-\u9fff][*xX某]{1,3}$|^[\u4e00-\u9fff]{1,2}某{1,2}[\u4e00-\u9fff]?$")
+_ROLE_ZH = [
+    ("actual_controller", re.compile(r"实际控制人")),
+    ("controlling_shareholder", re.compile(r"控股股东")),
+    ("legal_representative", re.compile(r"法定代表人|执行事务合伙人")),
+    ("chairman", re.compile(r"(?<!副)董事长")),
+    ("general_manager", re.compile(r"总经理|总裁|经营管理主要负责人")),
+    ("cfo", re.compile(r"财务总监|财务负责人|总会计师")),
+    ("board_secretary", re.compile(r"董事会秘书|董秘")),
+    ("compliance_officer", re.compile(r"合规(风控)?负责人|风控负责人|合规总监|首席合规官")),
+    ("fund_manager_pm", re.compile(r"基金经理|投资经理")),
+    ("director_supervisor", re.compile(r"董事|监事")),
+    ("employee", re.compile(r"从业人员|员工|客户经理|保荐代表人|职员|工作人员")),
+    ("directly_responsible_person", re.compile(r"直接负责的主管人员|直接责任人员")),
+]
+_INST_ROLE_ZH = [
+    ("intermediary", re.compile(r"会计师事务所|律师事务所|评估")),
+    ("bank", re.compile(r"银行|信用社|合作联社")),
+    ("insurer", re.compile(r"保险")),
+    ("securities_firm", re.compile(r"证券(股份)?有限|证券公司|期货")),
+    ("private_fund_manager", re.compile(r"私募|投资管理|资产管理|基金管理|股权投资|创业投资|投资基金")),
+]
+_ROLE_WORDS = re.compile(r"(时任|原|现任|前)?(公司)?(实际控制人|控股股东|法定代表人|执行事务合伙人(委派代表)?|副?董事长|总经理|副总经理|总裁|财务总监|财务负责人|总会计师|"
+                         r"董事会秘书|合规风控负责人|合规负责人|风控负责人|基金经理|投资经理|董事|监事|独立董事|高级管理人员|从业人员|员工|保荐代表人|"
+                         r"直接负责的主管人员|其他直接责任人员|负责人|兼|、|及)+")
+
+
+def _inst_role(name: str, sectors: set[str]) -> str | None:
+    if "listed" in sectors and re.search(r"股份有限公司$", name):
+        return "listed_company"
+    for role, rx in _INST_ROLE_ZH:
+        if rx.search(name):
+            if role == "private_fund_manager" and "fund" not in sectors:
+                continue
+            return role
+    if "listed" in sectors:
+        return "listed_company"
+    return None
+
+
+def _person_role(desc: str) -> str | None:
+    for role, rx in _ROLE_ZH:
+        if rx.search(desc):
+            return role
+    return None
+
+
+def _is_org(name: str) -> bool:
+    return re.search(_ORG_SUFFIX + "$", name) is not None
+
+
+def _clean_name(raw: str) -> str:
+    s = raw.strip(" ,;:、。\"“”'")
+    s = re.sub(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你)", "", s)
+    s = re.sub(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$", "", s)
+    s = _ROLE_WORDS.sub("", s) if not _is_org(s) else s
+    return s.strip(" ,;:、")
+
+
+def _split_names(s: str) -> list[str]:
+    parts = re.split(r"[、,;]|及(?!其)|和(?!解)|与", s)
+    return [p for p in (_clean_name(x) for x in parts) if p]
+
+
+def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, str] | None = None) -> list[dict]:
+    """Respondents with kind and role, from a table row, a 当事人 block, the addressee line or the title."""
+    found: dict[str, dict] = {}
+
+    def add(name: str, desc: str = "") -> None:
+        name = _clean_name(name)
+        if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关"):
+            return
+        if any(name != k and (name in k) for k in found):  # a short form of a name we already have
+            return
+        if _is_org(name):
+            rec = {"name": name, "type": "institution"}
+            role = _inst_role(name, sectors)
+        elif _ZH_PERSON.match(name):
+            rec = {"name": name, "type": "individual"}
+            role = _person_role(desc)
+        else:
+            return
+        if role:
+            rec["role"] = role
+        found.setdefault(name, rec)
+
+    if table:
+        name = table.get("当事人") or table.get("当事人名称") or ""
+        kind = table.get("当事人类型", "")
+        if name:
+            rec = {"name": name, "type": "individual" if "个人" in kind or "自然人" in kind else "institution"}
+            role = _inst_role(name, sectors | ({"bank"} if "银" in (table.get("处理机构") or "") else set()))
+            if rec["type"] == "institution" and role:
+                rec["role"] = role
+            found[name] = rec
+        return list(found.values())
+
+    # 当事人: blocks, one party per line (or separated by ;)
+    for m in re.finditer(r"当事人[:]\s*", text):
+        block = text[m.end(): m.end() + 1200]
+        for line in re.split(r"\n|;", block):
+            line = line.strip()
+            if not line:
+                continue
+            if re.match(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)", line) or len(line) > 200:
+                if line.startswith("当事人"):
+                    continue
+                break
+            head = re.split(r"[,(]", line, maxsplit=1)[0]
+            add(head, line)
+        break
+    # 关于对X、Y及Z采取/予以/给予 ... 的决定, 行政处罚决定书(A、B等12名责任主体)
+    for src in (title, text[:300]):
+        m = re.search(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)", src)
+        if m:
+            for n in _split_names(m.group(1)):
+                add(n)
+        m = re.search(r"决定书\(([^)]{2,80})\)", src)
+        if m:
+            for n in _split_names(m.group(1)):
+                add(n)
+    # Addressee line: "中天国富证券有限公司及方蔚、赵亮:" at the start of a line
+    for m in re.finditer(r"(?m)^([^\n:]{2,60})[:]\s*$", text[:600]):
+        cand = m.group(1)
+        if "当事人" not in cand and not re.search(r"决定|通知|公告|函|[0-9]", cand):
+            for n in _split_names(re.sub(r"(董事会|全体股东)$", "", cand)):
+                add(n)
+    # Role-labelled people named anywhere in the first part: 时任董事长王奇志
+    for m in re.finditer(r"(时任|公司|现任)?(副?董事长|总经理|财务负责人|财务总监|董事会秘书|实际控制人|法定代表人|合规风控负责人|合规负责人)([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及])", text[:3000]):
+        add(m.group(3), m.group(0))
+    if not found:
+        for m in _ORG.finditer(title + "\n" + text[:400]):
+            name = re.sub(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)", "", m.group(0))
+            name = re.sub(r"^.*(下发|发出|出具|对|向)", "", name)
+            if not re.search(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社", name):
+                add(name)
+                break
+    return list(found.values())
+
+
+def pair_target_names(clause: str) -> list[str]:
+    """Names a sanction clause is addressed to: 对A给予警告 → [A]; 对B、C给予... → [B, C]."""
+    m = re.search(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|处)", clause)
+    if not m:
+        return []
+    return _split_names(m.group(1))
+
+
+# --------------------------------------------------------------------------------------------- en respondents
+# Runs of capitalised words (with "of", "and", "&" and name particles inside); one linear scan per sentence.
+_CAP_RUN = re.compile(r"[A-Z][A-Za-z.'&-]*(?:,? (?:[A-Z][A-Za-z.'&-]*|of|and|&|de|del|la|van|von|da)(?= |,|\.|$))*")
+_ORG_END = frozenset("llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited lp l.p. llp co. company "
+                     "holdings partners group fund trust capital management advisors advisers investments".split())
+_STOP = frozenset("the this that on in according securities exchange commission sec united states district court judge "
+                  "federal southern northern eastern western central middle without section rule act investment "
+                  "litigation release honorable chief department office bureau financial industry regulatory authority "
+                  "state new supreme general attorney attorneys mr ms mrs dr judgment final form see for u.s. u.s "
+                  "internal revenue service division enforcement regional fraud task force unit complaint charges "
+                  "charged charges obtains obtained announces announced files filed halts sentenced court enters "
+                  "former a an and of with against in its his her their as ceo cfo coo cco president vice senior chairman "
+                  "executive officer founder owner partner israeli spanish canadian british chinese monday tuesday "
+                  "wednesday thursday friday saturday sunday january february march april may june july august "
+                  "september october november december by order las vegas los angeles san francisco new york boston "
+                  "miami chicago denver atlanta philadelphia salt lake city washington d.c. florida california texas "
+                  "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
+                  "louisiana circuit eleventh second ninth fund document studio firm offering".split())
+
+
+_STAFF = re.compile(r"(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|Judge|Honorable|"
+                    r"trial (?:team|counsel)|paralegal|appreciates|consisted of|with assistance|Co-Chief|Chief of)")
+_CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
+                         r"enjoin|barred|alleg|ordered|settle|violat")
+
+
+def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
+    """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
+    found: dict[str, dict] = {}
+    for a, b in sentences[:6]:
+        sent = text[a:b]
+        if not _CHARGE_CTX.search(sent) or _STAFF.search(sent):
+            continue
+        for m in _CAP_RUN.finditer(sent):
+          for part in re.split(r" and (?=[A-Z])", m.group(0)):
+            words = part.replace(",", "").split()
+            while words and words[0].lower().rstrip(".") in _STOP:
+                words.pop(0)
+            while words and words[-1].lower() in ("of", "and", "&"):
+                words.pop()
+            if not words:
+                continue
+            if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
+                words[-1] = words[-1][:-1]
+            name = " ".join(words)
+            if words[-1].lower().rstrip(".") in {w.rstrip(".") for w in _ORG_END} and len(words) >= 2:
+                found.setdefault(name, {"name": name, "type": "institution"})
+            elif 2 <= len(words) <= 4 and not any(w.lower().rstrip(".") in _STOP for w in words) and \
+                    not any(name in k for k in found) and not words[-1].endswith("s") or name in ("Jr", "Sr"):
+                found.setdefault(name, {"name": name, "type": "individual"})
+        if len(found) >= 12:
+            break
+    return list(found.values())

@@ -1,0 +1,170 @@
+"""Text normalisation before classification: traditional→simplified, full→half width, stray spaces, clauses.
+
+Offsets matter: evidence spans are cut from the normalised text, so every rule (and every operator phrase) is
+passed through the same `normalize_zh` / `normalize_en` before it is compiled.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+# One pass over whitespace; the callback decides from the neighbours (lookbehinds on every position are slow).
+_WS = re.compile(r"[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*|[ \t\u3000\u00a0]+")
+_MANY_NL = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
+
+# NFKC maps full-width ASCII to half width but leaves CJK punctuation alone; keep the ideographic brackets
+# used in document numbers (〔〕) and map the few remaining variants by hand.
+_PUNCT_MAP = {"【": "[", "】": "]", "〖": "[", "〗": "]", "﹝": "〔", "﹞": "〕", "\u2002": " ", "\u2003": " ",
+              "\u2009": " ", "\u200b": "", "\ufeff": "", "\u2018": "'", "\u2019": "'", "\r": ""}
+_PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + "]")
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+
+
+def _ws(m: re.Match[str]) -> str:
+    s, a, b = m.string, m.start(), m.end()
+    prev = s[a - 1] if a else ""
+    nxt = s[b] if b < len(s) else ""
+    if "\n" in m.group():
+        # A single line break between CJK characters is a wrapped line (PDF/HTML extraction); blank lines stay.
+        if prev and nxt and prev != "\n" and nxt != "\n" and (_is_cjk(prev) or prev in "，、（“") and (
+                _is_cjk(nxt) or nxt in "）”"):
+            return ""
+        return "\n"
+    # Spaces between CJK characters are typesetting (`当 事 人`, `毛 崴`, `第 61 号`), never word breaks.
+    if prev and nxt and ((_is_cjk(prev) and (_is_cjk(nxt) or nxt.isdigit())) or (prev.isdigit() and _is_cjk(nxt))):
+        return ""
+    return " "
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> re.Pattern[str]:
+    """Characters that opencc's t2s maps to something else: a cheap test whether conversion is needed at all."""
+    conv = _t2s()
+    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    out = conv.convert(block)
+    if len(out) != len(block):  # phrase-level rewrites changed lengths: fall back to per-char comparison
+        trad = [ch for ch in block if conv.convert(ch) != ch]
+    else:
+        trad = [a for a, b in zip(block, out) if a != b]
+    return re.compile("[" + "".join(re.escape(c) for c in trad) + "]")
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_CHAR.search(text) is not None
+
+
+def detect_lang(title: str, text: str) -> str:
+    """'zh' when CJK characters make up a visible share of the text, else 'en'."""
+    sample = (title or "") + (text or "")[:2000]
+    if not sample:
+        return "en"
+    n = len(_CJK_CHAR.findall(sample))
+    return "zh" if n >= 4 and n * 20 >= len(sample) else "en"
+
+
+def to_simplified(text: str) -> str:
+    """繁→简 via opencc, skipped when the text holds no traditional character (the common case)."""
+    if _traditional_chars().search(text) is None:
+        return text
+    return _t2s().convert(text)
+
+
+def normalize_zh(text: str) -> str:
+    """NFKC width folding, 繁→简, CJK-internal spaces and wrapped lines removed, blank-line runs collapsed."""
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFKC", text)
+    s = _PUNCT.sub(lambda m: _PUNCT_MAP[m.group()], s)
+    s = to_simplified(s)
+    s = _WS.sub(_ws, s)
+    s = _MANY_NL.sub("\n\n", s)
+    return s.strip()
+
+
+_EN_MAP = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+           "\u00a0": " ", "\u200b": "", "\ufeff": "", "\r": ""}
+_EN_FIX = re.compile("[" + "".join(_EN_MAP) + "]")
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+
+
+def normalize_en(text: str) -> str:
+    """Typographic quotes and dashes to ASCII, runs of spaces collapsed (offsets stay meaningful)."""
+    if not text:
+        return ""
+    s = text
+    if not s.isascii() or "\r" in s:
+        s = _EN_FIX.sub(lambda m: _EN_MAP[m.group()], s)
+    if "  " in s or "\t" in s:
+        s = _SPACE_RUN.sub(" ", s)
+    return s.strip()
+
+
+# Clause boundaries in Chinese decisions: sentence ends, semicolons, and enumerators (一是/二是, (一)/(二),
+# 一、/二、, 1./2./1、) which start a new item even mid-line.
+_ZH_ENUM = r"(?:[一二三四五六七八九十]+是|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|(?<![0-9.])[0-9]{1,2}[、.](?![0-9]))"
+_ZH_SPLIT = re.compile(rf"(?<=[。;；!！?？\n])|(?={_ZH_ENUM})")
+
+
+def split_clauses_zh(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of clauses; empty pieces dropped. Commas do not split: they bind a sanction list."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _ZH_SPLIT.finditer(text):
+        cut = m.start()
+        if cut > pos:
+            spans.append((pos, cut))
+            pos = cut
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+# English sentences end at . ! ? before an upper-case start (also with the SEC scrape's missing space,
+# `...penalties.The SEC`, and its `., ` joins), unless the word before the stop is an abbreviation or an initial.
+_EN_STOP = re.compile(r"[.!?]+(?=[\"')\]]?(?:,\s*|\s+)?[\"'(\[]?[A-Z0-9])")
+_EN_ABBR = frozenset("no nos inc co corp ltd jr sr mr ms mrs dr st v vs al rel llc l.l.c n.a u.s s.a p.c l.p e.g i.e "
+                     "jan feb mar apr jun jul aug sep sept oct nov dec gen gov lt col sgt mt ft ave blvd dist cir cal fla "
+                     "tex mass n.y d.c ill wash pa va ga ariz nev colo conn mich minn okla ore tenn wis calif".split())
+
+
+def split_sentences_en(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of sentences; cheap: one scan for stops, abbreviations checked in Python."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    for m in _EN_STOP.finditer(text):
+        a, b = m.start(), m.end()
+        if text[a] == ".":
+            w = a
+            while w > pos and (text[w - 1].isalpha() or text[w - 1] == "."):
+                w -= 1
+            word = text[w:a].lower()
+            if word in _EN_ABBR or (len(word) == 1 and word.isalpha()) or (b < n and text[b].isdigit() and a > 0
+                                                                            and text[a - 1].isdigit()):
+                continue
+        spans.append((pos, b))
+        pos = b
+    if pos < n:
+        spans.append((pos, n))
+    out = []
+    for a, b in spans:
+        while a < b and text[a] in " ,\n":
+            a += 1
+        if a < b:
+            out.append((a, b))
+    return out

@@ -1,0 +1,242 @@
+"""Fast matching of many regex rules against one text: each rule is gated by the literal text it must start with.
+
+Running a few hundred regexes over every notice costs milliseconds; almost all of them cannot match. At
+construction each rule's leading literal(s) are derived from the parsed regex (`(raised?|raising)…` → rais,
+raising). Per text a cheap index is built once (English: the set of word prefixes; Chinese: the set of
+characters), rules whose literals cannot occur are skipped, and the rest start searching at the literal's first
+occurrence. Rules without a derivable leading literal simply always run (correct, only slower).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+try:  # Python 3.11+: the parser lives in re._parser (sre_parse is a deprecated alias)
+    from re import _constants as _C
+    from re import _parser as _P
+except ImportError:  # pragma: no cover
+    import sre_constants as _C  # type: ignore[no-redef]
+    import sre_parse as _P  # type: ignore[no-redef]
+
+_ZERO_WIDTH = {_C.AT, _C.ASSERT, _C.ASSERT_NOT}
+_MAX_BRANCHES = 24
+
+
+def leading_literals(pattern: str) -> list[str] | None:
+    """Literal strings one of which every match starts with, or None when that cannot be told from the pattern."""
+    try:
+        parsed = _P.parse(pattern)
+    except re.error:
+        return None
+    out = _lead(list(parsed))
+    if not out or any(not s for s in out) or len(out) > _MAX_BRANCHES:
+        return None
+    return sorted(set(out))
+
+
+def _lead(items: list[Any]) -> list[str] | None:
+    i = 0
+    while i < len(items) and items[i][0] in _ZERO_WIDTH:
+        i += 1
+    if i >= len(items):
+        return None
+    op, av = items[i]
+    if op is _C.LITERAL:
+        s = ""
+        while i < len(items) and items[i][0] is _C.LITERAL:
+            s += chr(items[i][1])
+            i += 1
+        # a group, branch or optional piece right after the run extends it (`(were|was)` parses as w + (ere|as),
+        # `rules? 3310` → rule 3310 / rules 3310); anything else ends it
+        if i < len(items) and (items[i][0] in (_C.BRANCH, _C.SUBPATTERN) or (
+                items[i][0] is _C.MAX_REPEAT and items[i][1][0] == 0 and items[i][1][1] == 1)):
+            rest = _lead(items[i:])
+            if rest is not None and all(rest) and len(rest) <= _MAX_BRANCHES:
+                return [s + r for r in rest]
+        return [s]
+    if op is _C.SUBPATTERN:
+        return _lead(list(av[-1]) + items[i + 1:])
+    if op is _C.BRANCH:
+        out: list[str] = []
+        for br in av[1]:
+            r = _lead(list(br) + items[i + 1:])
+            if r is None:
+                return None
+            out.extend(r)
+            if len(out) > _MAX_BRANCHES:
+                return None
+        return out
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        lo, hi, sub = av
+        if lo == 0 and hi == 1:  # optional: literals with it and without it (`rules? 3310` → rule 3310, rules 3310)
+            with_it = _lead(list(sub) + items[i + 1:])
+            without = _lead(items[i + 1:])
+            if with_it is None or without is None:
+                return None
+            return with_it + without
+        if lo >= 1:
+            return _lead(list(sub))
+        return None
+    if op is _C.IN:  # a small class of plain characters at the start: [ds]…
+        chars = [chr(v) for o, v in av if o is _C.LITERAL]
+        if len(chars) == len(av) and len(chars) <= 6:
+            rest = _lead(items[i + 1:]) or [""]
+            return [c + r for c in chars for r in rest]
+        return None
+    return None
+
+
+_P4 = re.compile(rb"(?<![a-z0-9])[a-z0-9]{1,4}")
+_EN_TABLE = bytes.maketrans(bytes(range(256)), bytes(
+    c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256)))
+
+
+@dataclass
+class Gated:
+    """One rule with its gate: `lits` are the literal starts; `keys` what the per-text index must contain."""
+
+    rx: re.Pattern[str]
+    lits: tuple[str, ...] | None  # scan strings: shared prefixes of the leading literals
+    keys: tuple[Any, ...] | None  # en: (len, bytes prefix); zh: first characters
+    payload: Any
+
+
+def en_index(low: str) -> tuple[set[bytes], set[bytes]]:
+    """Whole tokens and 4-character word prefixes of lower-cased English text (shared by both rule sets)."""
+    toks = set(low.encode("ascii", "ignore").translate(_EN_TABLE).split())
+    return toks, {t[:4] for t in toks}
+
+
+def _scan_prefixes(lits: list[str]) -> tuple[str, ...]:
+    """Fewest strings to find() so that every literal start is visited: literals sharing 4+ leading characters
+    are scanned by their common prefix (manipulate/manipulated/… → manipulat)."""
+    out: list[str] = []
+    for lit in sorted(set(lits)):
+        if out:
+            prev = out[-1]
+            n = 0
+            while n < min(len(prev), len(lit)) and prev[n] == lit[n]:
+                n += 1
+            if n >= min(4, len(prev), len(lit)):
+                out[-1] = prev[:n]
+                continue
+        out.append(lit)
+    return tuple(out)
+
+
+class RuleSet:
+    """Rules of one language. `lang` 'en' gates on word prefixes, 'zh' on characters."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.rules: list[Gated] = []
+        self._by_key: dict[Any, list[int]] = {}
+        self._always: list[int] = []
+
+    def add(self, rx: re.Pattern[str], payload: Any) -> None:
+        lits = leading_literals(rx.pattern)
+        keys: tuple[Any, ...] | None = None
+        if lits is not None:
+            if self.lang == "en":
+                ks: list[Any] = []
+                for lit in lits:
+                    inner = [mm.group(0) for mm in re.finditer(r"[a-z0-9]+", lit)
+                             if mm.start() > 0 and not lit[mm.start() - 1].isalnum() and mm.end() < len(lit)]
+                    if inner:  # a whole word inside the literal: the most selective gate
+                        ks.append(("tok", max(inner, key=len).encode()))
+                        continue
+                    m = re.match(r"[a-z0-9]+", lit)
+                    if not m:  # starts with punctuation or space: no word prefix to gate on
+                        ks = []
+                        break
+                    w = m.group(0)
+                    if len(w) >= 4:
+                        ks.append(w[:4].encode())  # some word starts with these 4 characters
+                    elif m.end() < len(lit):
+                        ks.append(("tok", w.encode()))  # a short whole word: `13(b)`, `sec `
+                    else:  # a short literal that may continue the word (`ban` of banned): cannot gate
+                        ks = []
+                        break
+                keys = tuple(ks) if ks else None
+            else:
+                keys = tuple(lit[:2] for lit in lits)
+        idx = len(self.rules)
+        self.rules.append(Gated(rx, _scan_prefixes(lits) if lits else None, keys, payload))
+        if keys is None:
+            self._always.append(idx)
+        else:
+            for k in set(keys):
+                self._by_key.setdefault(k, []).append(idx)
+
+    def index(self, text: str) -> Any:
+        """Per-text gate index: en (whole tokens, 4-character word prefixes); zh the set of characters."""
+        if self.lang == "en":
+            return en_index(text)
+        return set(text)
+
+    def _freeze(self) -> None:
+        self._p4_keys = frozenset(k for k in self._by_key if type(k) is bytes)
+        self._tok_keys = {k[1]: k for k in self._by_key if type(k) is tuple}
+        self._tok_key_set = frozenset(self._tok_keys)
+        self._by_first: dict[str, list[tuple[str, list[int]]]] = {}
+        for k, ids in self._by_key.items():
+            if type(k) is str:
+                self._by_first.setdefault(k[0], []).append((k, ids))
+        self._first_set = frozenset(self._by_first)
+        self._frozen = len(self.rules)
+
+    def candidates(self, text: str, idx: Any) -> list[Gated]:
+        """Rules that may match text (their gate keys occur in idx), in rule order."""
+        if getattr(self, "_frozen", -1) != len(self.rules):
+            self._freeze()
+        picked = set(self._always)
+        by_key = self._by_key
+        if self.lang == "en":
+            toks, p4 = idx
+            for k in p4 & self._p4_keys:
+                picked.update(by_key[k])
+            for w in toks & self._tok_key_set:
+                picked.update(by_key[self._tok_keys[w]])
+        else:
+            for ch in idx & self._first_set:
+                for k, ids in self._by_first[ch]:
+                    if len(k) < 2 or k[1] in idx:
+                        picked.update(ids)
+        rules = self.rules
+        return [rules[i] for i in sorted(picked)]
+
+    @staticmethod
+    def finditer(g: Gated, text: str, lo: int = 0, hi: int | None = None) -> Iterator[re.Match[str]]:
+        """Matches of one rule in text[lo:hi], tried only where one of its leading literals occurs."""
+        hi = len(text) if hi is None else hi
+        if g.lits is None:
+            yield from g.rx.finditer(text, lo, hi)
+            return
+        if len(g.lits) == 1:
+            lit = g.lits[0]
+            pos = text.find(lit, lo, hi)
+            while pos >= 0:
+                m = g.rx.match(text, pos, hi)
+                if m:
+                    yield m
+                    pos = text.find(lit, max(m.end(), pos + 1), hi)
+                else:
+                    pos = text.find(lit, pos + 1, hi)
+            return
+        positions = set()
+        for lit in g.lits:
+            pos = text.find(lit, lo, hi)
+            while pos >= 0:
+                positions.add(pos)
+                pos = text.find(lit, pos + 1, hi)
+        last_end = -1
+        for pos in sorted(positions):
+            if pos < last_end:
+                continue
+            m = g.rx.match(text, pos, hi)
+            if m:
+                last_end = m.end()
+                yield m
