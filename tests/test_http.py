@@ -10,6 +10,7 @@ import pytest
 
 from monitor.config import HttpConfig
 from monitor.errors import BlockedError, FetchError, NetworkError
+from tests.support.crawl import MemoryValidators
 from monitor.http import (HttpClient, decode_body, effective_min_delay, is_loopback, parse_retry_after)
 
 UA = "regwatch-test/1 (ops@example.com)"
@@ -28,17 +29,6 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(round(seconds, 3))
         self.now += seconds
-
-
-class DictValidators:
-    def __init__(self) -> None:
-        self.data: dict[str, tuple[str | None, str | None]] = {}
-
-    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        return self.data.get(url)
-
-    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.data[url] = (etag, last_modified)
 
 
 def make(handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock | None = None,
@@ -221,7 +211,7 @@ def test_streamed_body_over_cap_aborted() -> None:
 
 
 def test_conditional_get_sends_validators_and_returns_304() -> None:
-    store = DictValidators()
+    store = MemoryValidators()
     handler, seen = sequence(html("v1", ETag='"abc"', **{"Last-Modified": "Wed, 01 Jan 2025 00:00:00 GMT"}),
                              httpx.Response(304))
     with make(handler, validators=store) as client:
@@ -237,7 +227,7 @@ def test_conditional_get_sends_validators_and_returns_304() -> None:
 
 
 def test_non_conditional_request_sends_no_validators() -> None:
-    store = DictValidators()
+    store = MemoryValidators()
     store.set_validators("https://www.amac.org.cn/list", '"abc"', None)
     handler, seen = sequence(html("v1"))
     with make(handler, validators=store) as client:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from monitor.config import SourceConfig
-from monitor.context import Context
 from monitor.errors import BlockedError, ParseError
-from monitor.http import HttpClient
-from monitor.models import Notice, canonical_url
+from monitor.models import Notice
 from monitor.replay import ReplayServer
+from tests.support.crawl import CrawlRun
 from scrapers import amac
 
 FIX = Path(__file__).parent / "fixtures" / "amac"
@@ -128,39 +126,8 @@ def test_detail_without_body_is_parse_error() -> None:
 # ---------------------------------------------------------------- crawl against the replay server
 
 
-class Validators:
-    def __init__(self) -> None:
-        self.data: dict[str, tuple[str | None, str | None]] = {}
-
-    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
-        return self.data.get(url)
-
-    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.data[url] = (etag, last_modified)
-
-
-class Run:
-    """A crawl with a remembered set of known URLs and validators, like consecutive pipeline runs."""
-
-    def __init__(self, server: ReplayServer, **cfg: object) -> None:
-        self.server, self.cfg = server, cfg
-        self.known: set[str] = set()
-        self.validators = Validators()
-        self.warnings: list[str] = []
-
-    def stream(self) -> Iterator[Notice]:
-        """Each notice becomes known as soon as it is yielded: the pipeline stores them one by one."""
-        scfg = SourceConfig(base_url=self.server.base_url, min_delay=0, **self.cfg)  # type: ignore[arg-type]
-        with HttpClient(user_agent="regwatch-test", max_retries=0, backoff=0, validators=self.validators) as client:
-            ctx = Context(amac.SOURCE, scfg, client, known=self.known.__contains__, max_pages=scfg.max_pages)
-            self.warnings = ctx.warnings
-            for n in amac.crawl(ctx):
-                self.known.add(canonical_url(n.url))
-                yield n
-            ctx.commit_validators()
-
-    def crawl(self) -> list[Notice]:
-        return list(self.stream())
+def Run(server: ReplayServer, **cfg: object) -> CrawlRun:
+    return CrawlRun(amac, server, **cfg)
 
 
 @pytest.fixture
