@@ -312,6 +312,10 @@ def _setup_logging(verbose: bool) -> None:
     if not root.handlers:
         logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    reg = logging.getLogger("regwatch")
+    if reg.getEffectiveLevel() > logging.INFO:
+        # the CLI is quiet without -v; a service logs its one line per run (counts, timing) and its lifecycle
+        reg.setLevel(logging.INFO)
     if not verbose:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "Running job ..." twice a minute is noise
         logging.getLogger("httpx").setLevel(logging.WARNING)
