@@ -309,7 +309,12 @@ class HttpClient:
         followed (official host → base_url); `on_response` sees every raw hop (for recording).
         """
         method = method.upper()
-        first = httpx.URL(url, params=params) if params else httpx.URL(url)
+        try:
+            first = httpx.URL(url, params=params) if params else httpx.URL(url)
+        except httpx.InvalidURL as exc:  # a scraped href with control characters etc.: one bad record, not a crash
+            raise FetchError(f"invalid URL {url[:200]!r}: {exc}", url=url[:200]) from None
+        if first.scheme not in ("http", "https"):
+            raise FetchError(f"refusing a non-http(s) URL {url[:200]!r}", url=url[:200])
         key = cache_key or str(first)
         hdrs = dict(headers or {})
         if conditional and method == "GET" and self.validators is not None:
@@ -334,7 +339,10 @@ class HttpClient:
             target = urljoin(str(current), resp_headers["location"].strip())
             if rewrite is not None:
                 target = rewrite(target)
-            nxt = httpx.URL(target)
+            try:
+                nxt = httpx.URL(target)
+            except httpx.InvalidURL as exc:
+                raise FetchError(f"redirect to an invalid URL {target[:200]!r}: {exc}", url=url, status=status) from None
             if nxt.scheme not in ("http", "https"):
                 raise FetchError(f"redirect to a non-http(s) URL {target!r}", url=url, status=status)
             if nxt.host.lower() not in allowed:

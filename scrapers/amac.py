@@ -52,6 +52,7 @@ TITLE_SELECTORS = (".content-right .title h3", "h1")
 BODY_SELECTORS = (".TRS_Editor", ".job-infos", ".article-content")
 PAGE_COUNT_RE = re.compile(r"createPageHTML\(\s*(\d+)\s*,")
 URL_DATE_RE = re.compile(r"t(\d{4})(\d{2})(\d{2})_\d+\.html?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHORT_BODY = 120  # characters: a body this short ("详见附件") is a cover for the attached decision
 
 
@@ -103,6 +104,8 @@ def parse_list(html: str, page_url: str) -> ListPage:
         if not href or href.startswith(("javascript:", "#")):
             continue
         url = urljoin(page_url, href)
+        if not url.startswith(("http://", "https://")) or _CONTROL.search(url):
+            continue  # garbage (a cut-off page, binary junk): never a row, so a broken page stays a ParseError
         title = clean_text(a.attributes.get("title") or a.text(deep=True)).replace("\n", " ")
         span = li.css_first("span")
         published = find_date(span.text(deep=True)) if span is not None else None

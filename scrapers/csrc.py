@@ -8,6 +8,7 @@ the 文号 in domainMetaList[].resultList[] (key `wh`) and usually the full text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -166,6 +167,9 @@ def _item(r: dict[str, Any], channel_name: str) -> Item:
     if not isinstance(raw_url, str) or not raw_url.strip():
         raise ValueError("no url")
     url = official_https(raw_url)
+    if re.search(r"[\x00-\x1f\x7f]", url) or (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url)
+                                                  and not url.lower().startswith(("http://", "https://"))):
+        raise ValueError(f"unusable url {raw_url[:80]!r}")
     title = clean_text(str(r.get("title") or r.get("subTitle") or "")).replace("\n", " ")
     if not title:
         raise ValueError("no title")
