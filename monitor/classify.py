@@ -169,8 +169,9 @@ class Classifier:
         self._en_cues = re.compile(r"\b(?:(?P<sought>" + "|".join(rules.get("en_sought_cues") or ["(?!)"]) +
                                    r")|(?P<strong>" + "|".join(strong or ["(?!)"]) + r")|(?P<weak>" +
                                    "|".join(weak_l or ["(?!)"]) + "))")
+        self._en_self = re.compile("|".join(rules.get("en_self_imposing") or ["(?!)"]))
         self._en_crim_sought = re.compile(r"(will|would|may) seek|seeks? to extradite")
-        self._en_order = re.compile(r"\border(ed|s|ing)\b")
+        self._en_order = re.compile(r"\border(ed|s|ing)\b[^.;]{0,100}$")
         self._en_not = re.compile(r"\b(not|no|never) (been )?(impos|order|enter|obtain)")
         self._sets: dict[str, RuleSet] = {}
         for name, lst, lang in (("zh_v", self._zh_v, "zh"), ("en_v", self._en_v, "en"), ("zh_s", self._zh_s, "zh"),
@@ -437,8 +438,8 @@ class Classifier:
             for m in RuleSet.finditer(g, xl):
                 i = _locate(sents, starts, m.start())
                 a, b = sents[i]
-                if i not in hedge_cache:
-                    hedge_cache[i] = self._en_hedge.search(xl, a, b) is not None
+                if i not in hedge_cache:  # hypotheses and a respondent's earlier, unrelated history do not label
+                    hedge_cache[i] = (self._en_hedge.search(xl, a, b) or self._en_history.search(xl, a, b)) is not None
                 if hedge_cache[i]:
                     continue
                 violations[rule.label] = _window(x, m.start(), m.end(), a, b)
@@ -469,13 +470,17 @@ class Classifier:
                     mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label)
                     if mode != "imposed":
                         continue
+                    if rule.label == "fine":  # another authority's penalty in another currency is not this one's
+                        amt = am.parse_amount_en(low[m.end(): m.end() + 60], default_currency=currency)
+                        if amt is not None and amt.currency != currency:
+                            continue
                     sanctions.setdefault(rule.label, _window(orig, m.start(), m.end(), a, b))
                     break
             for i, (a, b) in enumerate(spans):
                 sent = low[a:b]
                 if "penalt" not in sent and "fine" not in sent and "treasury" not in sent and "disgorg" not in sent:
                     continue
-                for v, rel, kind in self._en_amounts(sent, currency):
+                for v, rel, kind, ccy in self._en_amounts(sent, currency):
                     mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind)
                     if mode != "imposed":
                         continue
@@ -485,8 +490,14 @@ class Classifier:
                     if kind == "fine" and criminal_ctx.search(sent):
                         continue  # criminal fines are a sanction, not the civil penalty total
                     joint = re.search(r"joint(ly)? and several", sent[rel: rel + 80]) is not None
+                    if ccy != currency:
+                        continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
                     fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
 
+        if any(i >= 0 for _, _, i, _ in fine_hits):  # a title figure is a rounded restatement of the body's
+            fine_hits = [h for h in fine_hits if h[2] >= 0]
+        if any(i >= 0 for _, i in disg):
+            disg = [d for d in disg if d[1] >= 0]
         fine = self._en_total(fine_hits, currency)
         conf = None
         if disg:
@@ -523,7 +534,7 @@ class Classifier:
 
     def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
-        lo = max(a, s - 240)  # the governing verb sits close before the remedy; bounded for speed
+        lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
         if self._en_history.search(low, lo, s):
             return "history"
         if label in ("criminal_charges_parallel", "imprisonment"):
@@ -541,9 +552,13 @@ class Classifier:
                     last_strong = m.end()
         clause_end = low.find(";", e, b)
         clause_end = b if clause_end < 0 else clause_end
-        if last_sought >= 0 and last_sought >= last_strong:
+        # A sought verb governs its whole list of remedies up to the end of its clause (`seeking to have X
+        # enjoined, ordered to pay …`); only a new clause (;) with an imposing verb undoes it.
+        if last_sought >= 0 and (last_sought >= last_strong or low.find(";", last_sought, s) < 0):
             return "sought"
-        if self._en_undetermined.search(low, e, clause_end) and not self._en_order.search(low, lo, s):
+        if self._en_self.match(low, s):
+            return "imposed"
+        if self._en_undetermined.search(low, e, clause_end) and not self._en_order.search(low, max(lo, s - 120), s):
             return "undetermined"
         if self._en_not.search(low, max(lo, s - 40), s):
             return "none"
@@ -565,9 +580,9 @@ class Classifier:
                        r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and)")
     _AMT_RX = re.compile(_AMT)
 
-    def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str]]:
+    def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str, str]]:
         """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
-        out: list[tuple[float, int, str]] = []
+        out: list[tuple[float, int, str, str]] = []
         taken: set[int] = set()
         for rx in (self._PEN_AFTER, self._PEN_BEFORE, self._TREASURY):
             for m in rx.finditer(sent):
@@ -583,7 +598,7 @@ class Classifier:
                 if a is None:
                     continue
                 taken.add(pos)
-                out.append((float(a.value), pos, kind))
+                out.append((float(a.value), pos, kind, a.currency))
                 more = m.groupdict().get("more")
                 if more:
                     base = m.start("more")
@@ -593,7 +608,7 @@ class Classifier:
                         b2 = am.parse_amount_en(mm.group(0), default_currency=currency)
                         if b2:
                             taken.add(base + mm.start())
-                            out.append((float(b2.value), base + mm.start(), kind))
+                            out.append((float(b2.value), base + mm.start(), kind, b2.currency))
         for m in self._DISG.finditer(sent):
             g = "amt" if m.group("amt") else "amt2"
             pos = m.start(g)
@@ -605,7 +620,7 @@ class Classifier:
             a = am.parse_amount_en(m.group(g), default_currency=currency)
             if a:
                 taken.add(pos)
-                out.append((float(a.value), pos, "disgorgement"))
+                out.append((float(a.value), pos, "disgorgement", a.currency))
         return out
 
     @staticmethod
