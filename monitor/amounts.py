@@ -103,7 +103,7 @@ _EN_AMOUNT = re.compile(
     r"(?:\s*(?P<scale>million|billion|thousand|mn|bn|m|k)\b)?", re.I)
 _SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 # Figures printed without a currency sign (the FCA scrape drops the pound sign): "a financial penalty of 1,200,000".
-_BARE_AMOUNT = re.compile(r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{4,}(?:\.[0-9]+)?)"
+_BARE_AMOUNT = re.compile(r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{5,}(?:\.[0-9]+)?)"  # 4 digits: a year
                           r"(?:\s*(?P<scale>million|billion)\b)?")
 
 
