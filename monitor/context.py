@@ -29,7 +29,8 @@ class Context:
 
     def __init__(self, source: SourceInfo, config: SourceConfig, client: HttpClient, *,
                  known: Callable[[str], bool], max_pages: int, backfill: bool = False,
-                 log: logging.Logger | None = None, recorder: Recorder | None = None):
+                 log: logging.Logger | None = None, recorder: Recorder | None = None,
+                 settled: Callable[[str], bool] | None = None):
         self.source = source
         self.config = config
         self.client = client
@@ -45,6 +46,8 @@ class Context:
         self._endpoint: str | None = None
         self._tainted: set[str] = set()
         self._known = known
+        # catching up after a failed/interrupted run: only rows stored before that run may stop the paging
+        self._settled = settled
         self._seen: set[str] = set()
         self._official = urlsplit(source.base_url)
         self._base = urlsplit(config.base_url or source.base_url)
@@ -167,9 +170,16 @@ class Context:
         return self._known(canonical_url(self.absolute(url)))
 
     def continue_paging(self, page_no: int, urls: list[str]) -> bool:
-        """After list page `page_no` (1-based): go on unless every row is known, or max_pages is reached."""
+        """After list page `page_no` (1-based): go on unless every row is known, or max_pages is reached.
+
+        The first all-known page is the one page of overlap with what earlier runs stored. When catching up
+        after a run that did not finish (`settled` given), a known page stops the paging only if it also holds a
+        row stored before that run: the interrupted run stored the top of the list, the rest may still be missing.
+        """
         keys = [canonical_url(self.absolute(u)) for u in urls]
         all_known = bool(keys) and all(k in self._seen or self._known(k) for k in keys)
+        if all_known and self._settled is not None:
+            all_known = any(self._settled(k) for k in keys)
         # rows met earlier in this run count as known on later pages (lists shift while we page)
         self._seen.update(keys)
         if page_no >= self.max_pages:

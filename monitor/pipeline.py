@@ -88,9 +88,14 @@ def run_source(cfg: Config, source_id: str, *, store: Store | None = None, db_pa
     result = RunResult(source=source_id, status="ok", baseline=baseline)
     pages = max_pages or scfg.max_pages
     known: Callable[[str], bool] = (lambda url: False) if dry_run else store.known_url  # type: ignore[union-attr]
+    settled: Callable[[str], bool] | None = None
+    floor = None if dry_run else store.catch_up_floor(source_id, run_id)  # type: ignore[union-attr,arg-type]
+    if floor is not None:
+        log.info("%s: catching up after run %d did not finish cleanly", source_id, floor)
+        settled = lambda url: store.stored_before_run(url, floor)  # type: ignore[union-attr]  # noqa: E731
     client = HttpClient.for_source(cfg, scraper.SOURCE, scfg, validators=None if dry_run else store)
     ctx = Context(scraper.SOURCE, scfg, client, known=known, max_pages=pages, backfill=backfill,
-                  log=logging.getLogger(f"regwatch.{source_id}"))
+                  log=logging.getLogger(f"regwatch.{source_id}"), settled=settled)
     try:
         with client:
             for notice in scraper.crawl(ctx):

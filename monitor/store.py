@@ -114,6 +114,24 @@ class Store:
         row = self.db.execute("select 1 from notices where url_key = ? limit 1", [canonical_url(url)]).fetchone()
         return row is not None
 
+    def catch_up_floor(self, source: str, before_run: int) -> int | None:
+        """First run of the unfinished streak before `before_run`: the id of the earliest run since the last ok one,
+        or None when the previous run of the source ended ok (or there was none).
+
+        A failed, partial or interrupted run may have stored the top of a list and lost the rest; the next run
+        must not stop at list rows that streak stored, only at rows stored before it (see Context.continue_paging).
+        """
+        last_ok = self.db.execute("select max(id) from runs where source = ? and id < ? and status = 'ok'",
+                                  [source, before_run]).fetchone()[0]
+        row = self.db.execute("select min(id) from runs where source = ? and id < ? and id > ?",
+                              [source, before_run, last_ok or 0]).fetchone()
+        return row[0] if row else None
+
+    def stored_before_run(self, url: str, run_id: int) -> bool:
+        """A notice with this URL was stored (or last revised) by a run before `run_id`."""
+        row = self.db.execute("select run_id from notices where url_key = ? limit 1", [canonical_url(url)]).fetchone()
+        return row is not None and (row[0] is None or row[0] < run_id)
+
     def get_notice(self, notice_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from notices where id = ?", [notice_id]))
         return rows[0] if rows else None

@@ -47,10 +47,11 @@ class DictValidators(dict):
 
 def make_ctx(base_url: str | None = "http://127.0.0.1:8765", *, source: SourceInfo = SRC,
              known: Callable[[str], bool] = lambda u: False, max_pages: int = 3, backfill: bool = False,
-             client: HttpClient | None = None, **cfg: Any) -> Context:
+             client: HttpClient | None = None, settled: Callable[[str], bool] | None = None,
+             **cfg: Any) -> Context:
     client = client or HttpClient(user_agent="t", max_retries=0, backoff=0)
     return Context(source, SourceConfig(base_url=base_url, **cfg), client, known=known, max_pages=max_pages,
-                   backfill=backfill)
+                   backfill=backfill, settled=settled)
 
 
 # ---------------------------------------------------------------- URL mapping
@@ -227,6 +228,21 @@ def test_rows_seen_earlier_in_the_run_count_as_known() -> None:
     ctx = make_ctx(max_pages=5)
     assert ctx.continue_paging(1, ["/x1.html", "/x2.html"])
     assert not ctx.continue_paging(2, ["/x2.html", "/x1.html"])  # the list shifted: page 2 repeats page 1
+
+
+def test_catching_up_pages_past_rows_the_unfinished_run_stored() -> None:
+    old = {"https://www.amac.org.cn/o1.html", "https://www.amac.org.cn/o2.html"}
+    recent = {"https://www.amac.org.cn/n1.html", "https://www.amac.org.cn/n2.html"}
+    ctx = make_ctx(known=(old | recent).__contains__, settled=old.__contains__, max_pages=5)
+    assert ctx.continue_paging(1, ["/n1.html", "/n2.html"])  # all known, but only from the interrupted run
+    assert ctx.continue_paging(2, ["/lost.html", "/n2.html"])  # what it never reached
+    assert not ctx.continue_paging(3, ["/o1.html", "/o2.html"])  # back among rows stored before it
+
+
+def test_catching_up_still_stops_at_max_pages() -> None:
+    ctx = make_ctx(known=lambda u: True, settled=lambda u: False, max_pages=2)
+    assert ctx.continue_paging(1, ["/a.html"])
+    assert not ctx.continue_paging(2, ["/b.html"])
 
 
 def test_backfill_ignores_knownness() -> None:

@@ -372,10 +372,6 @@ def test_every_fault_kind_is_in_the_table() -> None:
     assert FAULT_KINDS - {"hang"} <= {s.kind for s in SCENARIOS}  # hang is connect_timeout's alias
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pipeline/context (lead): after a run that failed past list page 1, the next run stops at page 1 because every "
-    "row there is known now, and never fetches the rest of page 2; continue_paging should page on to max_pages "
-    "while the previous run of the source was not ok (see the reply of issue 6)"))
 def test_fault_on_page_two_after_new_rows_on_page_one_is_caught_up(tmp_path: Path) -> None:
     """Seven new notices: six fill list page 1, the seventh is on page 2, whose fetch fails (503 persistent)."""
     with SmtpSink() as sink, ReplayServer(FIXTURES / "amac") as server, recorded_sleep():

@@ -241,9 +241,7 @@ def _second_list_pages(fixture: Path) -> list[str]:
 
 @pytest.mark.parametrize("kill_at", [
     "first-notice",
-    pytest.param("past-page-1", marks=pytest.mark.xfail(
-        reason="pipeline/context: a run after an interrupted one stops at list page 1 (all rows known now) and "
-               "never reaches the rest of page 2; it should page on to max_pages", strict=False)),
+    "past-page-1",
 ])
 def test_sigkill_mid_run_leaves_sound_db_and_next_run_completes(tmp_path, replay_server, serve_proc,
                                                                  reference_count, kill_at):

@@ -122,6 +122,35 @@ def test_runs_and_interrupted_run(store):
     assert store.last_runs("amac")[0]["seen"] == 3
 
 
+def test_catch_up_floor_is_the_first_run_since_the_last_ok_one(store):
+    def run(status):
+        rid = store.start_run("amac")
+        if status is not None:
+            store.finish_run(rid, status=status, new=0, seen=0, revised=0, failed=0, error=None, requests=0,
+                             duration=0)
+        return rid
+
+    first = run(None)  # killed: marked failed by the next start
+    current = store.start_run("amac")
+    assert store.catch_up_floor("amac", current) == first  # an interrupted baseline is caught up too
+    store.finish_run(current, status="ok", new=0, seen=0, revised=0, failed=0, error=None, requests=0, duration=0)
+    ok = run("ok")
+    nxt = store.start_run("amac")
+    assert store.catch_up_floor("amac", nxt) is None
+    store.finish_run(nxt, status="partial", new=0, seen=0, revised=0, failed=1, error="x", requests=0, duration=0)
+    failed = run("failed")
+    later = store.start_run("amac")
+    assert store.catch_up_floor("amac", later) == nxt and failed > nxt > ok
+    assert store.catch_up_floor("csrc", later) is None
+
+
+def test_stored_before_run(store):
+    store.upsert_notice(notice(), LABELS, run_id=3)
+    url = notice().url
+    assert store.stored_before_run(url, 4) and not store.stored_before_run(url, 3)
+    assert not store.stored_before_run("https://www.csrc.gov.cn/other.shtml", 4)
+
+
 def test_validators_roundtrip(store):
     assert store.get_validators("https://x/a") is None
     store.set_validators("https://x/a", '"abc"', "Tue, 01 Jan 2024 00:00:00 GMT")
