@@ -25,8 +25,6 @@ SOURCE_NAMES = {
     "sse": "上海证券交易所 SSE", "szse": "深圳证券交易所 SZSE", "bse": "北京证券交易所 BSE", "sec": "U.S. SEC",
     "finra": "FINRA", "fca": "UK FCA", "sfc": "Hong Kong SFC",
 }
-DEFAULT_CADENCE_DAYS = {"csrc": 7, "amac": 14}  # used when neither config nor the scraper's SOURCE says
-FALLBACK_CADENCE_DAYS = 14
 MAX_NOTICES_PER_DIGEST = 500  # a backfill must not produce a 50 MB mail; the rest is counted, not listed
 
 
@@ -63,67 +61,32 @@ def source_name(sid: str | None) -> str:
     return SOURCE_NAMES.get(sid or "", sid or "?")
 
 
-def _cadence_days(cfg, sid: str) -> float:
-    sc = cfg.sources.get(sid) if cfg is not None else None
-    if sc is not None and sc.expected_cadence_days:
-        return float(sc.expected_cadence_days)
-    try:
-        from scrapers import get_scraper  # optional: the scraper's SOURCE facts know the usual cadence
-
-        days = getattr(get_scraper(sid).SOURCE, "expected_cadence_days", None)
-        if days:
-            return float(days)
-    except Exception:  # noqa: BLE001 - registry missing or source unknown: fall back to the table
-        pass
-    return float(DEFAULT_CADENCE_DAYS.get(sid, FALLBACK_CADENCE_DAYS))
-
-
 # ---------------------------------------------------------------- source health
 
 
 def source_health(db, cfg, *, now: datetime) -> list[dict]:
-    """One dict per source (configured and enabled, or present in `runs`): status, failures, silence."""
-    now = utc(now)
-    sids: list[str] = [sid for sid, sc in cfg.sources.items() if sc.enabled] if cfg is not None else []
-    tables = set(db.table_names())
-    if "runs" in tables:
-        sids += [r["source"] for r in db.query("select distinct source from runs") if r["source"] not in sids]
+    """The digest footer's and ops mails' view of monitor.health (the same data `monitor sources` shows): one dict
+    per source that is enabled or has runs. `state`: failing (its last run failed, `consecutive_failures` in a row),
+    never_run, silent (no new notice for longer than its expected cadence), or ok."""
+    from monitor.health import source_health as health_rows
+
+    tz = ZoneInfo(cfg.timezone) if getattr(cfg, "timezone", None) else timezone.utc
     out = []
-    for sid in sids:
-        h: dict[str, Any] = {"source": sid, "name": source_name(sid), "state": "ok", "last_run": None,
-                             "last_status": None, "consecutive_failures": 0, "last_error": None,
-                             "last_new": None, "silent_days": None, "cadence_days": _cadence_days(cfg, sid)}
-        if "runs" in tables:
-            runs = list(db.query("select * from runs where source = ? order by started desc limit 50", [sid]))
-            if runs:
-                h["last_run"] = runs[0].get("finished") or runs[0].get("started")
-                h["last_status"] = runs[0].get("status")
-                for r in runs:
-                    if r.get("status") != "failed":
-                        break
-                    h["consecutive_failures"] += 1
-                    h["last_error"] = h["last_error"] or clean_text(r.get("error") or "", 300)
-        if "notices" in tables:
-            row = next(iter(db.query("select max(published) p, max(first_seen) f from notices where source = ?",
-                                     [sid])), {})
-            latest = None
-            if row.get("p"):
-                try:
-                    latest = datetime.combine(date_cls.fromisoformat(row["p"][:10]), datetime.min.time(),
-                                              tzinfo=timezone.utc)
-                except ValueError:
-                    latest = None
-            latest = latest or parse_ts(row.get("f"))
-            h["last_new"] = latest.date().isoformat() if latest else None
-            if latest:
-                h["silent_days"] = round((now - latest).total_seconds() / 86400, 1)
-        if h["consecutive_failures"]:
-            h["state"] = "failing"
-        elif h["last_run"] is None:
-            h["state"] = "never_run"
-        elif h["silent_days"] is not None and h["silent_days"] > h["cadence_days"]:
-            h["state"] = "silent"
-        out.append(h)
+    for h in health_rows(db, cfg, now=utc(now), next_runs={}):
+        if not (h.enabled or h.last_status is not None):
+            continue
+        last_run = h.last_finished or h.last_started
+        state = ("failing" if h.consecutive_failures else "never_run" if h.last_status is None
+                 else "silent" if h.stale else "ok")
+        out.append({
+            "source": h.source, "name": source_name(h.source), "state": state,
+            "last_run": last_run.astimezone(tz).strftime("%Y-%m-%d %H:%M") if last_run else None,
+            "last_status": h.last_status, "consecutive_failures": h.consecutive_failures,
+            "last_error": clean_text(h.last_error, 300) if h.last_error else None,
+            "last_new": h.last_new.astimezone(tz).date().isoformat() if h.last_new else None,
+            "silent_days": round(h.silent_days, 1) if h.silent_days is not None else None,
+            "cadence_days": float(h.cadence_days) if h.cadence_days else None,
+        })
     return out
 
 
