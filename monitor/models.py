@@ -3,14 +3,58 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# Scraped strings are untrusted. What a Notice may not carry into the store, the classifier or a mail:
+# - NUL and the other C0/C1 controls: SQLite's FTS5 tokenizer and LIKE stop at a NUL, so everything after one was
+#   unsearchable; the whitespace-like ones (VT, FF, FS..US, NEL) become a space, the rest are dropped;
+# - bidi embeddings/overrides/isolates and marks, zero-width space, BOM: invisible, they reorder what a reader sees
+#   ("Trojan Source") and split words so "内幕\u202e交易" or a watchlist name slipped past the matchers;
+# - lone surrogates (JSON "\ud800"): not encodable as UTF-8, so hashing and storing the notice crashed the run.
+_CONTROL_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
+                        "\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_TITLE_CHARS = 1_000
+# The HTTP layer caps a response at http.max_bytes (20 MB); a notice's text is capped here, far above any real
+# decision (the longest CSRC decisions are ~100k characters), so a runaway page or PDF extraction cannot put
+# megabytes into the store, the FTS index, every revision and the classifier.
+MAX_TEXT_CHARS = 1_000_000
+
+
+def safe_text(value: str) -> str:
+    """`value` without control, bidi and zero-width characters, lone surrogates replaced by U+FFFD (tab, LF, CR kept)."""
+    if value.isascii() and value.isprintable():
+        return value
+    s = _CONTROL_SPACE.sub(" ", value)
+    s = _INVISIBLE.sub("", s)
+    return _SURROGATE.sub("\ufffd", s)
+
+
+def _safe_any(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {_safe_any(k): _safe_any(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_safe_any(v) for v in value)
+    return value
+
+
+def _cap(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @dataclass
 class Attachment:
     url: str  # official URL
     name: str = ""
+
+    def __post_init__(self) -> None:
+        self.url = safe_text(self.url)
+        self.name = safe_text(self.name)
 
 
 @dataclass
@@ -30,6 +74,22 @@ class Notice:
     series: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific metadata kept as JSON
+
+    def __post_init__(self) -> None:
+        """Neutralise hostile scraped strings once, here, for every source (see `safe_text`); cap sizes."""
+        self.url = safe_text(self.url)
+        self.title = _cap(" ".join(safe_text(self.title).split()), MAX_TITLE_CHARS)  # one line: CR/LF never survive
+        text = safe_text(self.text)
+        if len(text) > MAX_TEXT_CHARS:  # the result is exactly MAX_TEXT_CHARS long: capping again changes nothing
+            self.extra = {**self.extra, "text_truncated_from": len(text)}
+            marker = f"\n…[truncated: {len(text):,} characters]"
+            text = text[: MAX_TEXT_CHARS - len(marker)] + marker
+        self.text = text
+        for name in ("published", "issuer", "channel", "doc_number", "series"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, safe_text(value))
+        self.extra = _safe_any(self.extra)
 
     def identity(self) -> str:
         """Stable id: source + issuer + doc_number when there is one, else the canonical URL."""
