@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.errors import ParseError
+from monitor.models import safe_text
 
 
 @dataclass(frozen=True)
@@ -67,31 +68,34 @@ def html_to_text(html: str | Node) -> str:
     tree = root if isinstance(root, LexborHTMLParser) else LexborHTMLParser(root.html or "")
     tree.strip_tags(list(_DROP_TAGS))
     parts: list[str] = []
-
-    def walk(n: LexborNode) -> None:
-        for child in n.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                parts.append(child.text_content or "")
-            elif tag in _BLOCK_TAGS:
-                parts.append("\n")
-                walk(child)
-                parts.append("\n")
-            elif tag in ("td", "th"):
-                walk(child)
-                parts.append(" ")
-            elif not tag.startswith("-"):
-                walk(child)
-
     start = tree.body or tree.root
-    if start is not None:
-        walk(start)
+    # depth-first with an explicit stack, not recursion: a hostile page nests thousands of tags deep
+    stack = [iter(start.iter(include_text=True))] if start is not None else []
+    after: list[str] = [""]  # what to emit when the matching iterator is exhausted
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            parts.append(after.pop())
+            continue
+        tag = child.tag
+        if tag == "-text":
+            parts.append(child.text_content or "")
+        elif tag.startswith("-"):
+            continue
+        else:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            stack.append(iter(child.iter(include_text=True)))
+            after.append("\n" if tag in _BLOCK_TAGS else " " if tag in ("td", "th") else "")
     return clean_text("".join(parts))
 
 
 def clean_text(text: str) -> str:
-    """Strip each line, fold runs of spaces (incl. nbsp/ideographic), drop blank lines."""
-    lines = (re.sub(r"[ \t\r\f\v\u00a0\u2002\u2003\u3000]+", " ", ln).strip() for ln in text.split("\n"))
+    """Strip each line, fold runs of spaces (incl. nbsp/ideographic), drop blank lines; control, bidi and
+    zero-width characters dropped and lone surrogates replaced (monitor.models.safe_text)."""
+    lines = (re.sub(r"[ \t\r\f\v\u00a0\u2002\u2003\u3000]+", " ", ln).strip()
+             for ln in safe_text(text).split("\n"))
     return "\n".join(ln for ln in lines if ln)
 
 
@@ -113,14 +117,17 @@ def _ymd(y: str, m: str, d: str) -> str | None:
 
 def parse_date(value: str | int | float | None) -> str | None:
     """YYYY-MM-DD from 2024-01-05 / 2024年1月5日 / epoch ms (+08:00) / '2024-01-05 10:00:00'; None if not a date."""
-    if value is None or isinstance(value, bool):
-        return None
+    if value is None or isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None  # JSON can hold anything where a date should be
     digits = isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 10
     if isinstance(value, (int, float)) or digits:
-        ms = float(value)
-        if ms <= 0:
+        try:
+            ms = float(value)
+            if not ms > 0:  # also NaN
+                return None
+            return datetime.fromtimestamp(ms / 1000 if ms > 1e11 else ms, CN_TZ).date().isoformat()
+        except (OverflowError, OSError, ValueError):  # beyond what a timestamp can be
             return None
-        return datetime.fromtimestamp(ms / 1000 if ms > 1e11 else ms, CN_TZ).date().isoformat()
     s = value.strip()
     for pat in _DATE_PATTERNS:
         m = pat.fullmatch(s)
