@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -50,7 +50,7 @@ LISTS: dict[str, tuple[str, str]] = {  # list id -> (path under the site root, h
 ROW_CONTAINERS = (".content-right .c-box", ".content-right", ".list-r", ".list")
 TITLE_SELECTORS = (".content-right .title h3", "h1")
 BODY_SELECTORS = (".TRS_Editor", ".job-infos", ".article-content")
-PAGE_COUNT_RE = re.compile(r"createPageHTML\(\s*(\d+)\s*,")
+PAGE_COUNT_RE = re.compile(r"createPageHTML\(\s*(\d{1,9})\s*,")  # bounded: int() of 5000 digits raises
 URL_DATE_RE = re.compile(r"t(\d{4})(\d{2})(\d{2})_\d+\.html?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHORT_BODY = 120  # characters: a body this short ("详见附件") is a cover for the attached decision
@@ -90,6 +90,17 @@ def date_from_url(url: str) -> str | None:
     return find_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else None
 
 
+def _absolute(base: str, href: str) -> str | None:
+    """Official absolute http(s) URL of `href`, or None for garbage (other schemes, control characters, no host,
+    an unparseable authority such as "http://[" that makes urljoin raise)."""
+    try:
+        url = urljoin(base, href)
+        ok = url.startswith(("http://", "https://")) and not _CONTROL.search(url) and bool(urlsplit(url).hostname)
+    except ValueError:
+        return None
+    return url if ok else None
+
+
 def parse_list(html: str, page_url: str) -> ListPage:
     """Rows of one list page (official absolute URLs) and the total page count."""
     tree = LexborHTMLParser(html)
@@ -103,8 +114,8 @@ def parse_list(html: str, page_url: str) -> ListPage:
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#")):
             continue
-        url = urljoin(page_url, href)
-        if not url.startswith(("http://", "https://")) or _CONTROL.search(url):
+        url = _absolute(page_url, href)
+        if url is None:
             continue  # garbage (a cut-off page, binary junk): never a row, so a broken page stays a ParseError
         title = clean_text(a.attributes.get("title") or a.text(deep=True)).replace("\n", " ")
         span = li.css_first("span")
@@ -132,8 +143,8 @@ def parse_notice(html: str, url: str) -> NoticePage:
     attachments = []
     for a in body.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
-        if is_attachment(href):
-            attachments.append(Attachment(url=urljoin(url, href), name=clean_text(a.text(deep=True))))
+        if is_attachment(href) and (att_url := _absolute(url, href)) is not None:
+            attachments.append(Attachment(url=att_url, name=clean_text(a.text(deep=True))))
     text = html_to_text(body)
     meta = tree.css_first('meta[name="PubDate"]')
     published = find_date(meta.attributes.get("content") or "") if meta is not None else None
