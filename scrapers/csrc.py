@@ -152,23 +152,39 @@ def issuer_for(channel_id: str, url: str) -> str:
     return HQ if seg in ("", "csrc") else f"证监会派出机构({seg})"
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list (anything else in the list, or a non-list, is ignored: the API is not ours)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _meta(result: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for dom in result.get("domainMetaList") or []:
-        for kv in (dom or {}).get("resultList") or []:
+    for dom in _dicts(result.get("domainMetaList")):
+        for kv in _dicts(dom.get("resultList")):
             key, value = kv.get("key"), kv.get("value")
-            if isinstance(key, str) and isinstance(value, (str, int, float)) and str(value).strip():
-                out.setdefault(key, str(value).strip())
+            if isinstance(key, str) and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                if text := clean_text(str(value)):
+                    out.setdefault(key, text)
     return out
+
+
+def _official(raw: str, base: str) -> str | None:
+    """Official https URL of a result or attachment link (relative ones joined to `base`); None if unusable."""
+    try:
+        url = official_https(urljoin(base, raw.strip()))
+        if re.search(r"[\x00-\x1f\x7f]", url) or not url.startswith("https://") or not urlsplit(url).hostname:
+            return None
+    except ValueError:  # "http://[": urljoin / urlsplit raise on a broken authority
+        return None
+    return url
 
 
 def _item(r: dict[str, Any], channel_name: str) -> Item:
     raw_url = r.get("url")
     if not isinstance(raw_url, str) or not raw_url.strip():
         raise ValueError("no url")
-    url = official_https(raw_url)
-    if re.search(r"[\x00-\x1f\x7f]", url) or (re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", url)
-                                                  and not url.lower().startswith(("http://", "https://"))):
+    url = _official(raw_url, SOURCE.base_url + "/")
+    if url is None:
         raise ValueError(f"unusable url {raw_url[:80]!r}")
     title = clean_text(str(r.get("title") or r.get("subTitle") or "")).replace("\n", " ")
     if not title:
@@ -181,11 +197,11 @@ def _item(r: dict[str, Any], channel_name: str) -> Item:
         text = clean_text(r["content"])
     published = parse_date(r.get("publishedTimeStr")) or parse_date(r.get("publishedTime"))
     attachments = []
-    for res in r.get("resList") or []:
-        path = (res or {}).get("filePath")
-        if isinstance(path, str) and path.strip():
-            name = str(res.get("fileName") or res.get("title") or "")
-            attachments.append(Attachment(url=official_https(urljoin(url, path.strip())), name=name))
+    for res in _dicts(r.get("resList")):
+        path = res.get("filePath")
+        if isinstance(path, str) and path.strip() and (att_url := _official(path, url)) is not None:
+            name = clean_text(str(res.get("fileName") or res.get("title") or ""))
+            attachments.append(Attachment(url=att_url, name=name))
     doc = meta.get("wh") or (find_doc_number(text) if text else None)
     return Item(url=url, title=title, published=published, doc_number=doc, text=text,
                 channel_name=str(r.get("channelName") or channel_name), attachments=attachments, meta=meta)
@@ -195,7 +211,7 @@ def parse_list(body: str, url: str) -> SearchPage:
     """One searchList JSON page. Structural surprises raise ParseError; one malformed result is a problem line."""
     try:
         doc = json.loads(body, strict=False)  # CSRC puts raw control characters inside strings
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[…" nested deeper than the parser goes
         raise ParseError(f"searchList is not JSON: {exc}", url=url) from None
     data = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
@@ -203,7 +219,7 @@ def parse_list(body: str, url: str) -> SearchPage:
     try:
         total = int(data.get("total") or 0)
         page = int(data.get("page") or 1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is a JSON number (inf)
         raise ParseError("searchList data.total/page are not numbers", url=url) from None
     results = data["results"]
     if not results and total > 0 and page <= 1:
