@@ -19,22 +19,33 @@ from markupsafe import Markup
 BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _HEADER_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085\ufeff]+")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates (a JSON "\ud800"): not UTF-8, css_inline and mail raise
+
+
+def _untrusted(value: object, limit: int) -> tuple[str, bool]:
+    """str(value), NFC, bidi-free, surrogate-free, pre-cut well past `limit` (a 10 MB text is not normalised whole);
+    the flag says whether the pre-cut dropped anything."""
+    s = "" if value is None else str(value)
+    room = 4 * limit + 64  # the cleaning below removes characters; keep enough to still fill `limit`
+    cut = len(s) > room
+    if cut:
+        s = s[:room]
+    s = _SURROGATE_RE.sub("\ufffd", unicodedata.normalize("NFC", s).translate(BIDI)) if not s.isascii() else s
+    return s, cut
 
 
 def clean_text(value: object, limit: int = 4000) -> str:
     """Untrusted text for a body: no control or bidi characters, at most `limit` characters (… when cut)."""
-    s = "" if value is None else str(value)
-    s = unicodedata.normalize("NFC", s).translate(BIDI)
+    s, cut = _untrusted(value, limit)
     s = _CONTROL_RE.sub("", s.replace("\r\n", "\n").replace("\r", "\n"))
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+    return s if len(s) <= limit and not cut else s[: limit - 1].rstrip() + "…"
 
 
 def header_text(value: object, limit: int = 180) -> str:
     """Untrusted text for a header: one line (CR/LF and every control character become a space), capped."""
-    s = "" if value is None else str(value)
-    s = _HEADER_RE.sub(" ", unicodedata.normalize("NFC", s).translate(BIDI))
-    s = " ".join(s.split())
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+    s, cut = _untrusted(value, limit)
+    s = " ".join(_HEADER_RE.sub(" ", s).split())
+    return s if len(s) <= limit and not cut else s[: limit - 1].rstrip() + "…"
 
 
 def safe_url(value: object) -> str:
