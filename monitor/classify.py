@@ -21,13 +21,74 @@ import yaml
 
 from monitor import amounts as am
 from monitor import extract as ex
-from monitor.rulematch import RuleSet, en_index
+from monitor.rulematch import Triggers
 from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh, split_sentences_en
 from monitor.taxonomy import load_taxonomy
 
 __all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
 
 _EVIDENCE_MAX = 160
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    order: int
+
+
+class _Ctx:
+    """Context cues of one (lower-cased) English text, from its trigger scan: kind → sorted (start, end, order)."""
+
+    __slots__ = ("by_kind",)
+
+    def __init__(self, hits: dict[int, list[re.Match[str]]], rules: list, first: int):
+        by: dict[str, list[tuple[int, int, int]]] = {}
+        for ri, ms in hits.items():
+            if ri < first:
+                continue
+            cue = rules[ri][1]
+            lst = by.setdefault(cue.kind, [])
+            for m in ms:
+                lst.append((m.start(), m.end(), cue.order))
+        for lst in by.values():
+            lst.sort()
+        self.by_kind = by
+
+    def any(self, kind: str, lo: int, hi: int) -> bool:
+        """A cue of this kind lies wholly inside [lo, hi)."""
+        for a, b, _ in self.by_kind.get(kind, ()):
+            if a >= lo and b <= hi:
+                return True
+            if a >= hi:
+                break
+        return False
+
+    def last_end(self, kind: str, lo: int, hi: int) -> int:
+        """End of the last cue of this kind inside [lo, hi), or -1."""
+        e = -1
+        for a, b, _ in self.by_kind.get(kind, ()):
+            if a >= hi:
+                break
+            if a >= lo and b <= hi:
+                e = b
+        return e
+
+    def remedy_cues(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Sought/strong/weak cues inside [lo, hi) as one left-to-right alternation scan would find them: at an
+        offset the earliest-listed cue wins, and a cue hides the ones starting inside it."""
+        cand = [(a, o, b, k) for k in ("sought", "strong", "weak") for a, b, o in self.by_kind.get(k, ())
+                if a >= lo and b <= hi]
+        if not cand:
+            return []
+        cand.sort()
+        out: list[tuple[int, int, str]] = []
+        last = -1
+        for a, _, b, k in cand:
+            if a < last:
+                continue
+            out.append((a, b, k))
+            last = b if b > a else a + 1
+        return out
 
 
 class ClassifyInputError(ValueError):
@@ -173,13 +234,34 @@ class Classifier:
         self._en_crim_sought = re.compile(r"(will|would|may) seek|seeks? to extradite")
         self._en_order = re.compile(r"\border(ed|s|ing)\b[^.;]{0,100}$")
         self._en_not = re.compile(r"\b(not|no|never) (been )?(impos|order|enter|obtain)")
-        self._sets: dict[str, RuleSet] = {}
-        for name, lst, lang in (("zh_v", self._zh_v, "zh"), ("en_v", self._en_v, "en"), ("zh_s", self._zh_s, "zh"),
-                                ("en_s", self._en_s, "en")):
-            rs = RuleSet(lang)
-            for r in lst:
-                rs.add(r.rx, r)
-            self._sets[name] = rs
+        # One trigger set per language holds violation rules (indices < _n_*_v) then sanction rules: one scan of a
+        # text finds the matches of both, keyed by rule index (index order = rule order).
+        self._trig: dict[str, Triggers] = {}
+        self._nv: dict[str, int] = {}
+        for lang, vs, ss in (("zh", self._zh_v, self._zh_s), ("en", self._en_v, self._en_s)):
+            tr = Triggers(lang)
+            for r in vs + ss:
+                tr.add(r.rx, r)
+            self._trig[lang] = tr
+            self._nv[lang] = len(vs)
+            self._nr = getattr(self, "_nr", {})
+            self._nr[lang] = len(vs) + len(ss)
+        # English context cues join the same scan (after the rules): _Cue(kind, order); `order` is the position of
+        # a remedy cue in the one alternation it used to be (sought, then strong, then weak), which decides between
+        # cues starting at the same offset.
+        tr = self._trig["en"]
+        cue_specs: list[tuple[str, str]] = []
+        cue_specs += [("sought", c) for c in rules.get("en_sought_cues") or []]
+        cue_specs += [("strong", c) for c in strong] + [("weak", c) for c in weak_l]
+        for order, (kind, c) in enumerate(cue_specs):
+            tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order))
+        for kind, words in (("hedge", rules.get("en_hedges") or []), ("history", rules.get("en_history_cues") or []),
+                            ("undetermined", rules.get("en_undetermined_cues") or []),
+                            ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite"]),
+                            ("order", [r"\border(ed|s|ing)\b"]),
+                            ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)"])):
+            for w in words:
+                tr.add(re.compile(w), _Cue(kind, 0))
 
     # -------------------------------------------------------------------------------------------- building
     def _check_id(self, tid: str, *, violation: bool) -> None:
@@ -225,20 +307,23 @@ class Classifier:
         clauses = split_clauses_zh(body)
         starts = [a for a, _ in clauses]
 
+        tr, nv = self._trig["zh"], self._nv["zh"]
+        hits_body = tr.scan(body)
+        hits_title = tr.scan(t) if t else {}
         violations: dict[str, str] = {}
-        rs = self._sets["zh_v"]
-        for src, is_title in ((body, False), (t, True)):
-            if not src:
-                continue
-            for g in rs.candidates(src, rs.index(src)):
-                rule = g.payload
+        for src, hits, is_title in ((body, hits_body, False), (t, hits_title, True)):
+            for i in sorted(hits):
+                if i >= nv:
+                    break
+                rule = tr.rules[i][1]
                 if rule.label in violations or not self._sector_ok(rule, sectors):
                     continue
-                hit = self._zh_find(g, src, None if is_title else clauses, starts)
+                hit = self._zh_find(hits[i], src, None if is_title else clauses, starts)
                 if hit:
                     violations[rule.label] = hit
 
-        sanctions, params, fine, confiscation, pairs = self._zh_sanctions(t, body, clauses, starts, issuer, table)
+        sanctions, params, fine, confiscation, pairs = self._zh_sanctions(t, body, clauses, starts, issuer, table,
+                                                                          hits_title, hits_body)
         respondents = ex.respondents_zh(t, x, sectors, table)
         self._attach_zh(respondents, pairs, params)
 
@@ -250,8 +335,9 @@ class Classifier:
             return False
         return not (rule.not_sector and rule.not_sector in sectors)
 
-    def _zh_find(self, g: Any, src: str, clauses: list[tuple[int, int]] | None, starts: list[int]) -> str | None:
-        for m in RuleSet.finditer(g, src):
+    def _zh_find(self, matches: list[re.Match[str]], src: str, clauses: list[tuple[int, int]] | None,
+                 starts: list[int]) -> str | None:
+        for m in matches:
             if clauses:
                 lo, hi = clauses[_locate(clauses, starts, m.start())]
             else:
@@ -263,7 +349,8 @@ class Classifier:
         return None
 
     def _zh_sanctions(self, t: str, body: str, clauses: list[tuple[int, int]], starts: list[int], issuer: str | None,
-                      table: dict[str, str] | None):
+                      table: dict[str, str] | None, hits_title: dict[int, list[re.Match[str]]],
+                      hits_body: dict[int, list[re.Match[str]]]):
         sanctions: dict[str, str] = {}
         params: dict[str, dict] = {}
         pairs: list[tuple[list[str], str, dict]] = []  # (target names, sanction id, params)
@@ -281,20 +368,27 @@ class Classifier:
             sanctions.setdefault(sid, _window(src, a, b, lo, hi))
             return sid
 
-        rs = self._sets["zh_s"]
+        tr, nv = self._trig["zh"], self._nv["zh"]
         # Title: a decision's title names the measure (关于对X采取出具警示函措施的决定).
         if t and not self._zh_blockers.search(t):
-            for g in rs.candidates(t, rs.index(t)):
-                mm = next(RuleSet.finditer(g, t), None)
-                if mm and g.payload.label not in ("fine", "no_sanction_case_closed"):
-                    record(g.payload.label, t, mm.start(), mm.end(), 0, len(t))
+            for i in sorted(hits_title):
+                if i < nv:
+                    continue
+                mm = hits_title[i][0]
+                label = tr.rules[i][1].label
+                if label not in ("fine", "no_sanction_case_closed"):
+                    record(label, t, mm.start(), mm.end(), 0, len(t))
 
         per_clause: dict[int, list[tuple[str, int]]] = {}
         blocked: dict[int, re.Match[str] | None] = {}
-        for g in rs.candidates(body, rs.index(body)):
-            rule = g.payload
+        for ri in sorted(hits_body):
+            if ri < nv:
+                continue
+            rule = tr.rules[ri][1]
             seen_clauses: set[int] = set()
-            for mm in RuleSet.finditer(g, body, region):
+            for mm in hits_body[ri]:
+                if mm.start() < region:
+                    continue
                 ci = _locate(clauses, starts, mm.start())
                 lo, hi = clauses[ci]
                 if ci not in blocked:
@@ -428,46 +522,55 @@ class Classifier:
         issuer = ex.find_issuer(t, x, source)
 
         violations: dict[str, str] = {}
-        rs = self._sets["en_v"]
-        idx_x = en_index(xl)
-        idx_t = en_index(tl)
-        for g in rs.candidates(xl, idx_x):
-            rule = g.payload
+        tr, nv = self._trig["en"], self._nv["en"]
+        hits_x = tr.scan(xl)
+        hits_t = tr.scan(tl) if tl else {}
+        nr = self._nr["en"]
+        ctx_x = _Ctx(hits_x, tr.rules, nr)
+        for ri in sorted(hits_x):
+            if ri >= nv:
+                break
+            rule = tr.rules[ri][1]
             if rule.label in violations:
                 continue
-            for m in RuleSet.finditer(g, xl):
+            for m in hits_x[ri]:
                 i = _locate(sents, starts, m.start())
                 a, b = sents[i]
                 if i not in hedge_cache:  # hypotheses and a respondent's earlier, unrelated history do not label
-                    hedge_cache[i] = (self._en_hedge.search(xl, a, b) or self._en_history.search(xl, a, b)) is not None
+                    hedge_cache[i] = ctx_x.any("hedge", a, b) or ctx_x.any("history", a, b)
                 if hedge_cache[i]:
                     continue
                 violations[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
-        if tl:
-            for g in rs.candidates(tl, idx_t):
-                if g.payload.label not in violations and next(RuleSet.finditer(g, tl), None):
-                    violations[g.payload.label] = t
+        for ri in sorted(hits_t):
+            if ri >= nv:
+                break
+            if tr.rules[ri][1].label not in violations:
+                violations[tr.rules[ri][1].label] = t
         self._en_resolve_violations(violations)
 
         sanctions: dict[str, str] = {}
         fine_hits: list[tuple[float, str, int, bool]] = []
         disg: list[tuple[float, int]] = []
         currency = {"FCA": "GBP"}.get(issuer or "", "USD")
-        units = [(tl, t, [(0, len(t))], -1, idx_t)] if t else []
-        units.append((xl, x, sents, 0, idx_x))
+        units = [(tl, t, [(0, len(t))], -1, hits_t)] if t else []
+        units.append((xl, x, sents, 0, hits_x))
         criminal_ctx = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
-        for low, orig, spans, base, idx in units:
+        for low, orig, spans, base, hits in units:
             sp_starts = [a for a, _ in spans]
-            rs = self._sets["en_s"]
-            for g in rs.candidates(low, idx):
-                rule = g.payload
+            ctx = ctx_x if base >= 0 else _Ctx(hits, tr.rules, nr)
+            for ri in sorted(hits):
+                if ri < nv:
+                    continue
+                if ri >= nr:
+                    break
+                rule = tr.rules[ri][1]
                 if rule.label in sanctions:
                     continue
-                for m in RuleSet.finditer(g, low):
+                for m in hits[ri]:
                     i = _locate(spans, sp_starts, m.start())
                     a, b = spans[i]
-                    mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label)
+                    mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label, ctx)
                     if mode != "imposed":
                         continue
                     if rule.label == "fine":  # another authority's penalty in another currency is not this one's
@@ -481,7 +584,7 @@ class Classifier:
                 if "penalt" not in sent and "fine" not in sent and "treasury" not in sent and "disgorg" not in sent:
                     continue
                 for v, rel, kind, ccy in self._en_amounts(sent, currency):
-                    mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind)
+                    mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind, ctx)
                     if mode != "imposed":
                         continue
                     if kind == "disgorgement":
@@ -532,24 +635,23 @@ class Classifier:
                                                                                    v["offering_fraud"].lower()):
             v.pop("offering_fraud")
 
-    def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str) -> str:
+    def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str, ctx: _Ctx) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
         lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
-        if self._en_history.search(low, lo, s):
+        if ctx.any("history", lo, s):
             return "history"
         if label in ("criminal_charges_parallel", "imprisonment"):
-            if self._en_crim_sought.search(low, max(lo, s - 40), s):
+            if ctx.any("crim_sought", max(lo, s - 40), s):
                 return "sought"
             return "imposed"
         last_sought = last_strong = last_any = -1
-        for m in self._en_cues.finditer(low, lo, s):
-            kind = m.lastgroup
+        for _, ce, kind in ctx.remedy_cues(lo, s):
             if kind == "sought":
-                last_sought = m.end()
+                last_sought = ce
             else:
-                last_any = m.end()
+                last_any = ce
                 if kind == "strong":
-                    last_strong = m.end()
+                    last_strong = ce
         clause_end = low.find(";", e, b)
         clause_end = b if clause_end < 0 else clause_end
         # A sought verb governs its whole list of remedies up to the end of its clause (`seeking to have X
@@ -558,15 +660,25 @@ class Classifier:
             return "sought"
         if self._en_self.match(low, s):
             return "imposed"
-        if self._en_undetermined.search(low, e, clause_end) and not self._en_order.search(low, max(lo, s - 120), s):
+        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s):
             return "undetermined"
-        if self._en_not.search(low, max(lo, s - 40), s):
+        if ctx.any("not", max(lo, s - 40), s):
             return "none"
         if last_any >= 0:
             return "imposed"
-        for m in self._en_cues.finditer(low, e, clause_end):
-            return "sought" if m.lastgroup == "sought" else "imposed"
+        for _, _, kind in ctx.remedy_cues(e, clause_end)[:1]:
+            return "sought" if kind == "sought" else "imposed"
         return "none"
+
+    @staticmethod
+    def _order_governs(low: str, ctx: _Ctx, lo: int, s: int) -> bool:
+        """`order(ed|s|ing)` in [lo, s) with no sentence or clause stop up to s, at most 100 characters before."""
+        for a, b, _ in ctx.by_kind.get("order", ()):
+            if a >= s:
+                break
+            if a >= lo and b <= s and s - b <= 100 and low.find(".", b, s) < 0 and low.find(";", b, s) < 0:
+                return True
+        return False
 
     _AMT = r"(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
     _PEN_AFTER = re.compile(

@@ -272,15 +272,21 @@ _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|
                          r"enjoin|barred|alleg|ordered|settle|violat")
 
 
+_ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
+_AND_CAP = re.compile(r" and (?=[A-Z])")
+
+
 def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
     """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {}
     for a, b in sentences[:6]:
-        sent = text[a:b]
-        if not _CHARGE_CTX.search(sent) or _STAFF.search(sent):
+        if not _CHARGE_CTX.search(text, a, b) or _STAFF.search(text, a, b):
             continue
-        for m in _CAP_RUN.finditer(sent):
-          for part in re.split(r" and (?=[A-Z])", m.group(0)):
+        for m in _CAP_RUN.finditer(text, a, b):
+          run = m.group(0)
+          if " " not in run and run not in ("Jr", "Sr"):
+              continue  # one word is never a name here (persons need 2-4 words, entities a name before the suffix)
+          for part in (_AND_CAP.split(run) if " and " in run else (run,)):
             words = part.replace(",", "").split()
             while words and words[0].lower().rstrip(".") in _STOP:
                 words.pop(0)
@@ -291,7 +297,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
                 words[-1] = words[-1][:-1]
             name = " ".join(words)
-            if words[-1].lower().rstrip(".") in {w.rstrip(".") for w in _ORG_END} and len(words) >= 2:
+            if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 found.setdefault(name, {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and not any(w.lower().rstrip(".") in _STOP for w in words) and \
                     not any(name in k for k in found) and not words[-1].endswith("s") or name in ("Jr", "Sr"):

@@ -143,17 +143,39 @@ _EN_ABBR = frozenset("no nos inc co corp ltd jr sr mr ms mrs dr st v vs al rel l
 
 
 def split_sentences_en(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of sentences; cheap: one scan for stops, abbreviations checked in Python."""
+    """(start, end) offsets of sentences. Cheap: stop characters are found with str.find, each checked with one
+    anchored match of _EN_STOP (the same matches as scanning with it), abbreviations checked in Python."""
     spans: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
-    for m in _EN_STOP.finditer(text):
-        a, b = m.start(), m.end()
+    cands: list[int] = []
+    for ch in ".!?":
+        i = text.find(ch)
+        while i >= 0:
+            cands.append(i)
+            i = text.find(ch, i + 1)
+    if "!" in text or "?" in text:
+        cands.sort()
+    match = _EN_STOP.match
+    last = 0
+    for c in cands:
+        if c < last:
+            continue
+        m = match(text, c)
+        if m is None:
+            continue
+        a, b = c, m.end()
+        last = b
         if text[a] == ".":
-            w = a
-            while w > pos and (text[w - 1].isalpha() or text[w - 1] == "."):
-                w -= 1
-            word = text[w:a].lower()
+            sp = text.rfind(" ", pos, a) + 1
+            w = sp if sp > pos else pos
+            word = text[w:a]
+            if not word.isalpha():
+                w = a
+                while w > pos and (text[w - 1].isalpha() or text[w - 1] == "."):
+                    w -= 1
+                word = text[w:a]
+            word = word.lower()
             if word in _EN_ABBR or (len(word) == 1 and word.isalpha()) or (b < n and text[b].isdigit() and a > 0
                                                                             and text[a - 1].isdigit()):
                 continue

@@ -240,3 +240,163 @@ class RuleSet:
             if m:
                 last_end = m.end()
                 yield m
+
+
+# ============================================================================================= one-scan triggers
+# en: the scan runs over bytes in which every character but a-z/0-9 is a space (same offsets: one byte a character),
+# so a word start is "a space, then the literal"; literals are translated the same way before compiling.
+_SCAN_TABLE = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
+
+
+def _scan_bytes(low: str) -> bytes:
+    return (" " + low).encode("ascii", "replace").translate(_SCAN_TABLE)
+
+
+def _trie(words: list) -> dict:
+    root: dict = {}
+    for w in words:
+        d = root
+        for ch in w:
+            d = d.setdefault(ch, {})
+        d[None] = True
+    return root
+
+
+def _esc(ch: Any) -> str:
+    return re.escape(chr(ch) if isinstance(ch, int) else ch)
+
+
+def _tail_regex(node: dict) -> str:
+    """Any of the tails below node (a lookahead needs only one: a finished tail prunes the longer ones)."""
+    if None in node:
+        return ""
+    alts = [_esc(ch) + _tail_regex(sub) for ch, sub in sorted(node.items())]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _head_regex(node: dict, tails: dict[int, dict]) -> str:
+    """Consumed heads, longest first; where a head ends, a lookahead for the rest of its literals."""
+    alts = [_esc(ch) + _head_regex(sub, tails) for ch, sub in sorted(node.items(), key=lambda kv: str(kv[0]))
+            if ch is not None]
+    if None in node:
+        tail = _tail_regex(tails[id(node)])
+        alts.append(f"(?={tail})" if tail else "")
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
+class Triggers:
+    """Many rules, one scan of the text. Each rule is keyed by the literal(s) one of which every match starts with
+    (derived from the regex, see leading_literals). All literals are compiled into one trie regex that consumes only
+    a literal's head (en: its first word or word prefix; zh: its first character) and checks the rest in a
+    lookahead, so literals that overlap are all seen. A hit runs only the rules whose literal starts there, with
+    `rx.match` at that offset: a rule matches exactly where its own regex does.
+
+    en literals start a word (the character before is not a-z/0-9). A rule whose literal starts inside a word (a
+    leading `(?<=[a-z])`) is found by str.find; one whose literal cannot be derived runs its own search.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.rules: list[tuple[re.Pattern[str], Any]] = []
+        self._lits: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        self._midword: list[tuple[int, tuple[str, ...]]] = []
+        self._rx: re.Pattern | None = None
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def add(self, rx: re.Pattern[str], payload: Any) -> int:
+        """Add a rule; returns its index (scan results are keyed by it, rule order = index order)."""
+        idx = len(self.rules)
+        self.rules.append((rx, payload))
+        lits = leading_literals(rx.pattern)
+        if lits and self.lang == "en" and (rx.pattern.startswith("(?<=") or
+                                           any(not (lit[0].isascii() and lit[0].isalnum()) for lit in lits)):
+            self._midword.append((idx, tuple(lits)))
+        elif not lits:
+            self._always.append(idx)
+        else:
+            for lit in lits:
+                self._lits.setdefault(lit, []).append(idx)
+        self._rx = None
+        return idx
+
+    def _split(self, lit: str) -> tuple[Any, Any]:
+        if self.lang != "en":
+            return lit[:1], lit[1:]
+        n = 0
+        while n < len(lit) and lit[n].isascii() and lit[n].isalnum():
+            n += 1
+        b = lit.encode("ascii", "replace").translate(_SCAN_TABLE)
+        return b[:n], b[n:]
+
+    def _compile(self) -> None:
+        heads: dict[Any, list[tuple[str, Any]]] = {}
+        for lit in self._lits:
+            h, t = self._split(lit)
+            heads.setdefault(h, []).append((lit, t))
+        root = _trie(list(heads))
+        tails: dict[int, dict] = {}
+        for h, items in heads.items():
+            d = root
+            for ch in h:
+                d = d[ch]
+            tails[id(d)] = _trie([t for _, t in items])
+        body = _head_regex(root, tails) if heads else "(?!)"
+        if self.lang == "en":
+            self._rx = re.compile((" (" + body + ")").encode("latin-1"))
+        else:
+            self._rx = re.compile("(?:" + body + ")")
+        # a matched head → the literals whose head is a prefix of it (the longest head matches), bucketed by their
+        # first n characters (n: the shortest of them) so a hit tries only the literals that start like the text
+        self._by_head: dict[Any, tuple[int, dict[str, list[tuple[str, list[int]]]]]] = {}
+        for h in heads:
+            lits = [lit for hh, items in heads.items() if h.startswith(hh) for lit, _ in items]
+            n = min(len(lit) for lit in lits)
+            buckets: dict[str, list[tuple[str, list[int]]]] = {}
+            for lit in lits:
+                buckets.setdefault(lit[:n], []).append((lit, self._lits[lit]))
+            self._by_head[h] = (n, buckets)
+
+    def scan(self, text: str, lo: int = 0) -> dict[int, list[re.Match[str]]]:
+        """rule index → its matches in text (starting at lo or later), in text order, non-overlapping per rule.
+        en text must be lower-cased (the rules are written in lower case)."""
+        if self._rx is None:
+            self._compile()
+        out: dict[int, list[re.Match[str]]] = {}
+        rules = self.rules
+        last_end: dict[int, int] = {}
+        by_head = self._by_head
+        startswith = text.startswith
+        if self.lang == "en":
+            it = ((m.start(1) - 1, m.group(1)) for m in self._rx.finditer(_scan_bytes(text), lo))
+        else:
+            it = ((m.start(), m.group()) for m in self._rx.finditer(text, lo))
+        for pos, head in it:
+            n, buckets = by_head[head]
+            for lit, ids in buckets.get(text[pos:pos + n], ()):
+                if not startswith(lit, pos):
+                    continue
+                for i in ids:
+                    if pos < last_end.get(i, 0):
+                        continue
+                    m = rules[i][0].match(text, pos)
+                    if m:
+                        e = m.end()
+                        last_end[i] = e if e > pos else pos + 1
+                        if i in out:
+                            out[i].append(m)
+                        else:
+                            out[i] = [m]
+        for i, lits in self._midword:
+            ms = list(RuleSet.finditer(Gated(rules[i][0], lits, None, None), text, lo))
+            if ms:
+                out[i] = ms
+        for i in self._always:
+            ms = list(rules[i][0].finditer(text, lo))
+            if ms:
+                out[i] = ms
+        return out
