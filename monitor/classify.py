@@ -91,6 +91,18 @@ class _Ctx:
         return out
 
 
+def _normalize_cells(table: dict[str, str]) -> dict[str, str]:
+    """normalize_zh of every header and cell, in one call over the cells joined by a unit separator (which
+    normalisation leaves alone); cell by cell if the join does not split back into as many pieces."""
+    flat = [s for kv in table.items() for s in kv]
+    if not any("\x1f" in s for s in flat):
+        parts = normalize_zh("\x1f".join(flat)).split("\x1f")
+        if len(parts) == len(flat):
+            parts = [p.strip() for p in parts]
+            return dict(zip(parts[0::2], parts[1::2]))
+    return {normalize_zh(k): normalize_zh(v) for k, v in table.items()}
+
+
 class ClassifyInputError(ValueError):
     """A JSONL input line could not be read; the message names the line number."""
 
@@ -158,6 +170,7 @@ class Classifier:
         tax = load_taxonomy()
         self.taxonomy = tax
         self._violation_ids = list(tax.violations)
+        self._violation_order = {vid: i for i, vid in enumerate(self._violation_ids)}
         self._sanction_ids = set(tax.sanctions)
         unknown = [k for k in (extra_phrases or {}) if k not in tax.violations and k not in tax.sanctions]
         if unknown:
@@ -291,7 +304,7 @@ class Classifier:
         x = normalize_zh(text)
         table = ex.parse_table_row(text)  # before NFKC: full-width commas inside cells must not split them
         if table:
-            table = {normalize_zh(k): normalize_zh(v) for k, v in table.items()}
+            table = _normalize_cells(table)
         issuer = ex.find_issuer(t, x, source)
         if table and not source:
             issuer = ex.find_issuer(table.get("处理机构", ""), "", None) or issuer
@@ -696,8 +709,18 @@ class Classifier:
         """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
         out: list[tuple[float, int, str, str]] = []
         taken: set[int] = set()
-        for rx in (self._PEN_AFTER, self._PEN_BEFORE, self._TREASURY):
-            for m in rx.finditer(sent):
+        # Each pattern runs only where it can match (cheap str.find gates): a penalty needs its keyword, the
+        # treasury form its phrase, disgorgement its word; _PEN_AFTER cannot start before its first keyword.
+        kw = [i for i in (sent.find("penalt"), sent.find("fine"), sent.find("civil"), sent.find("financial penalty"))
+              if i >= 0]
+        runs = []
+        if kw and (sent.find("penalt") >= 0 or sent.find("fine") >= 0):
+            runs.append((self._PEN_AFTER, min(kw)))
+            runs.append((self._PEN_BEFORE, max(0, min(i for i in (sent.find("penalt"), sent.find("fine")) if i >= 0) - 300)))
+        if "treasury" in sent:
+            runs.append((self._TREASURY, 0))
+        for rx, start in runs:
+            for m in rx.finditer(sent, start):
                 pos = m.start("amt")
                 if pos in taken:
                     continue
@@ -721,7 +744,7 @@ class Classifier:
                         if b2:
                             taken.add(base + mm.start())
                             out.append((float(b2.value), base + mm.start(), kind, b2.currency))
-        for m in self._DISG.finditer(sent):
+        for m in (self._DISG.finditer(sent) if "disgorg" in sent else ()):
             g = "amt" if m.group("amt") else "amt2"
             pos = m.start(g)
             if pos in taken:
@@ -777,7 +800,7 @@ class Classifier:
     def _result(self, violations: dict[str, str], sanctions: dict[str, str], params: dict[str, dict],
                 respondents: list[dict], fine: dict | None, confiscation: dict | None, *, doc_number: str | None,
                 issuer: str | None, status: str | None, title: str) -> dict[str, Any]:
-        order = {vid: i for i, vid in enumerate(self._violation_ids)}
+        order = self._violation_order
         vids = sorted(violations, key=lambda v: order.get(v, 999))
         evidence = {k: violations[k] for k in vids}
         if not vids:

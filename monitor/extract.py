@@ -8,6 +8,18 @@ import re
 
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
+# The same match found from its bracket (a character-class start sre skips to cheaply), then extended back over the
+# up to 16 letters before it: the leftmost match of _ZH_DOC always starts in front of the first bracket that fits.
+_ZH_DOC_CORE = re.compile(r"[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
+_ZH_DOC_LEAD = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}$")
+
+
+def _zh_doc_search(src: str) -> str | None:
+    m = _ZH_DOC_CORE.search(src)
+    if m is None:
+        return None
+    lead = _ZH_DOC_LEAD.search(src, max(0, m.start() - 16), m.start())
+    return src[lead.start() if lead else m.start(): m.end()]
 _EN_DOC = re.compile(r"\b(?:Litigation Release No\.|Lit\. Release No\.|Rel\.|Release No\.)\s*((?:IA|34|33|LR|AAER|IC)-?\s?\d{3,6}|\d{4,6})", re.I)
 _LR_URL = re.compile(r"litreleases/\d{4}/lr(\d{4,6})\.htm")
 
@@ -17,9 +29,9 @@ def find_doc_number(title: str, text: str, lang: str) -> str | None:
     if lang == "zh":
         head = text[:400]
         for src in (head, title, text):
-            m = _ZH_DOC.search(src)
-            if m:
-                doc = re.sub(r"\s+", "", m.group(0))
+            found = _zh_doc_search(src)
+            if found:
+                doc = re.sub(r"\s+", "", found)
                 # Drop narrative words glued before the number (收到...决定(〔2024〕195号) → 〔2024〕195号).
                 doc = re.sub(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))", "", doc)
                 if doc[0] in "[(":
