@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,7 @@ import yaml
 
 from monitor import amounts as am
 from monitor import extract as ex
-from monitor.rulematch import Triggers
+from monitor.rulematch import Hits, Triggers
 from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh, split_sentences_en
 from monitor.taxonomy import load_taxonomy
 
@@ -37,36 +38,45 @@ class _Cue:
 
 
 class _Ctx:
-    """Context cues of one (lower-cased) English text, from its trigger scan: kind → sorted (start, end, order)."""
+    """Context cues of one (lower-cased) English text, from its trigger scan: kind → sorted (start, end, order),
+    matched on first use of a kind."""
 
-    __slots__ = ("by_kind",)
+    __slots__ = ("hits", "kinds", "_by_kind")
 
-    def __init__(self, hits: dict[int, list[re.Match[str]]], rules: list, first: int):
-        by: dict[str, list[tuple[int, int, int]]] = {}
-        for ri, ms in hits.items():
-            if ri < first:
-                continue
-            cue = rules[ri][1]
-            lst = by.setdefault(cue.kind, [])
-            for m in ms:
-                lst.append((m.start(), m.end(), cue.order))
-        for lst in by.values():
+    def __init__(self, hits: Any, kinds: dict[str, list[int]]):
+        self.hits = hits
+        self.kinds = kinds
+        self._by_kind: dict[str, list[tuple[int, int, int]]] = {}
+
+    def get(self, kind: str) -> list[tuple[int, int, int]]:
+        lst = self._by_kind.get(kind)
+        if lst is None:
+            lst = []
+            hits = self.hits
+            for ri in self.kinds.get(kind, ()):
+                if ri in hits:
+                    order = hits.trig.rules[ri][1].order
+                    lst.extend((m.start(), m.end(), order) for m in hits.matches(ri))
             lst.sort()
-        self.by_kind = by
+            self._by_kind[kind] = lst
+        return lst
 
     def any(self, kind: str, lo: int, hi: int) -> bool:
         """A cue of this kind lies wholly inside [lo, hi)."""
-        for a, b, _ in self.by_kind.get(kind, ()):
-            if a >= lo and b <= hi:
-                return True
+        lst = self.get(kind)
+        if not lst:
+            return False
+        for a, b, _ in lst[bisect_left(lst, (lo,)):]:
             if a >= hi:
                 break
+            if b <= hi:
+                return True
         return False
 
     def last_end(self, kind: str, lo: int, hi: int) -> int:
         """End of the last cue of this kind inside [lo, hi), or -1."""
         e = -1
-        for a, b, _ in self.by_kind.get(kind, ()):
+        for a, b, _ in self.get(kind):
             if a >= hi:
                 break
             if a >= lo and b <= hi:
@@ -76,15 +86,16 @@ class _Ctx:
     def remedy_cues(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Sought/strong/weak cues inside [lo, hi) as one left-to-right alternation scan would find them: at an
         offset the earliest-listed cue wins, and a cue hides the ones starting inside it."""
-        cand = [(a, o, b, k) for k in ("sought", "strong", "weak") for a, b, o in self.by_kind.get(k, ())
-                if a >= lo and b <= hi]
-        if not cand:
-            return []
-        cand.sort()
+        merged = self._by_kind.get("")
+        if merged is None:
+            merged = sorted((a, o, b, k) for k in ("sought", "strong", "weak") for a, b, o in self.get(k))
+            self._by_kind[""] = merged  # type: ignore[assignment]
         out: list[tuple[int, int, str]] = []
         last = -1
-        for a, _, b, k in cand:
-            if a < last:
+        for a, _, b, k in merged[bisect_left(merged, (lo,)):]:
+            if a >= hi:
+                break
+            if b > hi or a < last:
                 continue
             out.append((a, b, k))
             last = b if b > a else a + 1
@@ -266,15 +277,16 @@ class Classifier:
         cue_specs: list[tuple[str, str]] = []
         cue_specs += [("sought", c) for c in rules.get("en_sought_cues") or []]
         cue_specs += [("strong", c) for c in strong] + [("weak", c) for c in weak_l]
+        self._cue_kinds: dict[str, list[int]] = {}
         for order, (kind, c) in enumerate(cue_specs):
-            tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order))
+            self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order)))
         for kind, words in (("hedge", rules.get("en_hedges") or []), ("history", rules.get("en_history_cues") or []),
                             ("undetermined", rules.get("en_undetermined_cues") or []),
                             ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
                             ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)"])):
             for w in words:
-                tr.add(re.compile(w), _Cue(kind, 0))
+                self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(w), _Cue(kind, 0)))
 
     # -------------------------------------------------------------------------------------------- building
     def _check_id(self, tid: str, *, violation: bool) -> None:
@@ -322,7 +334,7 @@ class Classifier:
 
         tr, nv = self._trig["zh"], self._nv["zh"]
         hits_body = tr.scan(body)
-        hits_title = tr.scan(t) if t else {}
+        hits_title = tr.scan(t)
         violations: dict[str, str] = {}
         for src, hits, is_title in ((body, hits_body, False), (t, hits_title, True)):
             for i in sorted(hits):
@@ -331,7 +343,7 @@ class Classifier:
                 rule = tr.rules[i][1]
                 if rule.label in violations or not self._sector_ok(rule, sectors):
                     continue
-                hit = self._zh_find(hits[i], src, None if is_title else clauses, starts)
+                hit = self._zh_find(hits.matches(i), src, None if is_title else clauses, starts)
                 if hit:
                     violations[rule.label] = hit
 
@@ -348,7 +360,7 @@ class Classifier:
             return False
         return not (rule.not_sector and rule.not_sector in sectors)
 
-    def _zh_find(self, matches: list[re.Match[str]], src: str, clauses: list[tuple[int, int]] | None,
+    def _zh_find(self, matches: Iterable[re.Match[str]], src: str, clauses: list[tuple[int, int]] | None,
                  starts: list[int]) -> str | None:
         for m in matches:
             if clauses:
@@ -362,8 +374,7 @@ class Classifier:
         return None
 
     def _zh_sanctions(self, t: str, body: str, clauses: list[tuple[int, int]], starts: list[int], issuer: str | None,
-                      table: dict[str, str] | None, hits_title: dict[int, list[re.Match[str]]],
-                      hits_body: dict[int, list[re.Match[str]]]):
+                      table: dict[str, str] | None, hits_title: Hits, hits_body: Hits):
         sanctions: dict[str, str] = {}
         params: dict[str, dict] = {}
         pairs: list[tuple[list[str], str, dict]] = []  # (target names, sanction id, params)
@@ -387,9 +398,9 @@ class Classifier:
             for i in sorted(hits_title):
                 if i < nv:
                     continue
-                mm = hits_title[i][0]
                 label = tr.rules[i][1].label
-                if label not in ("fine", "no_sanction_case_closed"):
+                mm = hits_title.first(i) if label not in ("fine", "no_sanction_case_closed") else None
+                if mm:
                     record(label, t, mm.start(), mm.end(), 0, len(t))
 
         per_clause: dict[int, list[tuple[str, int]]] = {}
@@ -399,7 +410,7 @@ class Classifier:
                 continue
             rule = tr.rules[ri][1]
             seen_clauses: set[int] = set()
-            for mm in hits_body[ri]:
+            for mm in hits_body.matches(ri):
                 if mm.start() < region:
                     continue
                 ci = _locate(clauses, starts, mm.start())
@@ -537,16 +548,16 @@ class Classifier:
         violations: dict[str, str] = {}
         tr, nv = self._trig["en"], self._nv["en"]
         hits_x = tr.scan(xl)
-        hits_t = tr.scan(tl) if tl else {}
+        hits_t = tr.scan(tl)
         nr = self._nr["en"]
-        ctx_x = _Ctx(hits_x, tr.rules, nr)
+        ctx_x = _Ctx(hits_x, self._cue_kinds)
         for ri in sorted(hits_x):
             if ri >= nv:
                 break
             rule = tr.rules[ri][1]
             if rule.label in violations:
                 continue
-            for m in hits_x[ri]:
+            for m in hits_x.matches(ri):
                 i = _locate(sents, starts, m.start())
                 a, b = sents[i]
                 if i not in hedge_cache:  # hypotheses and a respondent's earlier, unrelated history do not label
@@ -558,7 +569,7 @@ class Classifier:
         for ri in sorted(hits_t):
             if ri >= nv:
                 break
-            if tr.rules[ri][1].label not in violations:
+            if tr.rules[ri][1].label not in violations and hits_t.first(ri):
                 violations[tr.rules[ri][1].label] = t
         self._en_resolve_violations(violations)
 
@@ -571,7 +582,7 @@ class Classifier:
         criminal_ctx = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
         for low, orig, spans, base, hits in units:
             sp_starts = [a for a, _ in spans]
-            ctx = ctx_x if base >= 0 else _Ctx(hits, tr.rules, nr)
+            ctx = ctx_x if base >= 0 else _Ctx(hits, self._cue_kinds)
             for ri in sorted(hits):
                 if ri < nv:
                     continue
@@ -580,7 +591,7 @@ class Classifier:
                 rule = tr.rules[ri][1]
                 if rule.label in sanctions:
                     continue
-                for m in hits[ri]:
+                for m in hits.matches(ri):
                     i = _locate(spans, sp_starts, m.start())
                     a, b = spans[i]
                     mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label, ctx)
@@ -686,7 +697,7 @@ class Classifier:
     @staticmethod
     def _order_governs(low: str, ctx: _Ctx, lo: int, s: int) -> bool:
         """`order(ed|s|ing)` in [lo, s) with no sentence or clause stop up to s, at most 100 characters before."""
-        for a, b, _ in ctx.by_kind.get("order", ()):
+        for a, b, _ in ctx.get("order"):
             if a >= s:
                 break
             if a >= lo and b <= s and s - b <= 100 and low.find(".", b, s) < 0 and low.find(";", b, s) < 0:
@@ -788,12 +799,11 @@ class Classifier:
     def _en_status(self, tl: str, xl: str, sanctions: dict[str, str]) -> str | None:
         if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
             return None
-        if any(c in xl or c in tl for c in self._SETTLED):
-            return "settled"
-        if any(c in xl or c in tl for c in self._JUDGMENT):
-            return "judgment"
-        if any(c in xl or c in tl for c in self._CHARGED):
-            return "charged"
+        both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
+        for cues, status in ((self._SETTLED, "settled"), (self._JUDGMENT, "judgment"), (self._CHARGED, "charged")):
+            for c in cues:
+                if c in both:
+                    return status
         return None
 
     # -------------------------------------------------------------------------------------------- output

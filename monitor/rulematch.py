@@ -347,7 +347,7 @@ class Triggers:
             tails[id(d)] = _trie([t for _, t in items])
         body = _head_regex(root, tails) if heads else "(?!)"
         if self.lang == "en":
-            self._rx = re.compile((" (" + body + ")").encode("latin-1"))
+            self._rx = re.compile((" (?:" + body + ")").encode("latin-1"))
         else:
             self._rx = re.compile("(?:" + body + ")")
         # a matched head → the literals whose head is a prefix of it (the longest head matches), bucketed by their
@@ -361,42 +361,74 @@ class Triggers:
                 buckets.setdefault(lit[:n], []).append((lit, self._lits[lit]))
             self._by_head[h] = (n, buckets)
 
-    def scan(self, text: str, lo: int = 0) -> dict[int, list[re.Match[str]]]:
-        """rule index → its matches in text (starting at lo or later), in text order, non-overlapping per rule.
-        en text must be lower-cased (the rules are written in lower case)."""
+    def scan(self, text: str, lo: int = 0) -> "Hits":
+        """Rules that may match text (at or after lo): rule index → offsets where one of its literals starts.
+        Nothing is matched yet: `Hits.matches(i)` runs rule i's regex there, so a caller that stops at the first
+        accepted match of a label never pays for the rest. en text must be lower-cased (rules are lower case)."""
         if self._rx is None:
             self._compile()
-        out: dict[int, list[re.Match[str]]] = {}
-        rules = self.rules
-        last_end: dict[int, int] = {}
+        out = Hits(self, text)
         by_head = self._by_head
         startswith = text.startswith
         if self.lang == "en":
-            it = ((m.start(1) - 1, m.group(1)) for m in self._rx.finditer(_scan_bytes(text), lo))
+            for m in self._rx.finditer(_scan_bytes(text), lo):
+                pos = m.start()  # the separator's bytes offset = the literal's text offset (bytes lead by one)
+                n, buckets = by_head[m.group()[1:]]
+                for lit, ids in buckets.get(text[pos:pos + n], ()):
+                    if startswith(lit, pos):
+                        for i in ids:
+                            if i in out:
+                                out[i].append(pos)
+                            else:
+                                out[i] = [pos]
         else:
-            it = ((m.start(), m.group()) for m in self._rx.finditer(text, lo))
-        for pos, head in it:
-            n, buckets = by_head[head]
-            for lit, ids in buckets.get(text[pos:pos + n], ()):
-                if not startswith(lit, pos):
-                    continue
-                for i in ids:
-                    if pos < last_end.get(i, 0):
-                        continue
-                    m = rules[i][0].match(text, pos)
-                    if m:
-                        e = m.end()
-                        last_end[i] = e if e > pos else pos + 1
-                        if i in out:
-                            out[i].append(m)
-                        else:
-                            out[i] = [m]
+            for m in self._rx.finditer(text, lo):
+                pos = m.start()
+                n, buckets = by_head[m.group()]
+                for lit, ids in buckets.get(text[pos:pos + n], ()):
+                    if startswith(lit, pos):
+                        for i in ids:
+                            if i in out:
+                                out[i].append(pos)
+                            else:
+                                out[i] = [pos]
+        rules = self.rules
         for i, lits in self._midword:
             ms = list(RuleSet.finditer(Gated(rules[i][0], lits, None, None), text, lo))
             if ms:
-                out[i] = ms
+                out[i] = [m.start() for m in ms]
         for i in self._always:
             ms = list(rules[i][0].finditer(text, lo))
             if ms:
-                out[i] = ms
+                out[i] = [m.start() for m in ms]
         return out
+
+
+class Hits(dict):
+    """Triggers.scan result: rule index → candidate offsets (sorted). Iterating gives rule indices."""
+
+    __slots__ = ("trig", "text")
+
+    def __init__(self, trig: Triggers, text: str):
+        super().__init__()
+        self.trig = trig
+        self.text = text
+
+    def matches(self, i: int) -> Iterator[re.Match[str]]:
+        """Rule i's matches in text order, non-overlapping (as finditer would give them from these offsets)."""
+        rx = self.trig.rules[i][0]
+        text = self.text
+        last = -1
+        prev = -1
+        for pos in self.get(i, ()):
+            if pos < last or pos == prev:
+                continue
+            prev = pos
+            m = rx.match(text, pos)
+            if m is not None:
+                e = m.end()
+                last = e if e > pos else pos + 1
+                yield m
+
+    def first(self, i: int) -> re.Match[str] | None:
+        return next(self.matches(i), None)
