@@ -255,6 +255,7 @@ class Classifier:
                                    r")|(?P<strong>" + "|".join(strong or ["(?!)"]) + r")|(?P<weak>" +
                                    "|".join(weak_l or ["(?!)"]) + "))")
         self._en_self = re.compile("|".join(rules.get("en_self_imposing") or ["(?!)"]))
+        self._en_credit_labels = frozenset(rules.get("en_credit_labels") or ())
         self._en_crim_sought = re.compile(r"(will|would|may) seek|seeks? to extradite")
         self._en_order = re.compile(r"\border(ed|s|ing)\b[^.;]{0,100}$")
         self._en_not = re.compile(r"\b(not|no|never) (been )?(impos|order|enter|obtain)")
@@ -282,6 +283,7 @@ class Classifier:
             self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order)))
         for kind, words in (("hedge", rules.get("en_hedges") or []), ("history", rules.get("en_history_cues") or []),
                             ("undetermined", rules.get("en_undetermined_cues") or []),
+                            ("credit", rules.get("en_credit_cues") or []),
                             ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
                             ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)"])):
@@ -664,6 +666,8 @@ class Classifier:
         lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
         if ctx.any("history", lo, s):
             return "history"
+        if label in self._en_credit_labels and ctx.any("credit", a, b):
+            return "credit"
         if label in ("criminal_charges_parallel", "imprisonment"):
             if ctx.any("crim_sought", max(lo, s - 40), s):
                 return "sought"
