@@ -9,6 +9,7 @@ end-of-data dot, so the outbox can commit "sending" at the last moment before th
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
 from email.headerregistry import Address
@@ -30,10 +31,18 @@ def message_id_for(dedupe_key: str, from_addr: str) -> str:
     return f"<{hashlib.sha256(dedupe_key.encode('utf-8')).hexdigest()[:32]}.regwatch@{domain}>"
 
 
+def header_value(value: object, limit: int = 180) -> str:
+    """Untrusted text for a header: `header_text` (one line, no controls, capped) and no RFC 2047 encoded-word
+    opener. Python's header parser decodes "=?utf-8?b?…?=" found in the text a header is set to, and (3.11) writes
+    what it decodes to, CR/LF included, into the message: a scraped title "=?utf-8?b?eA0KQmNjOiB2QGV4YW1wbGUuY29t?="
+    became a real "Bcc:" header. "=?" becomes "= ?", which no parser reads as an encoded word."""
+    return header_text(value, limit).replace("=?", "= ?")
+
+
 def _address(value: str, display: str | None = None) -> Address:
     name, addr = parseaddr(value)
     user, _, domain = addr.rpartition("@")
-    return Address(display_name=header_text(display if display is not None else name, limit=80),
+    return Address(display_name=header_value(display if display is not None else name, limit=80),
                    username=user, domain=domain)
 
 
@@ -44,12 +53,15 @@ def build_message(*, from_addr: str, to: str, subject: str, text: str, html: str
     msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = _address(from_addr, from_name)
     msg["To"] = _address(to)
-    msg["Subject"] = header_text(subject)
+    msg["Subject"] = header_value(subject)
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(date or datetime.now(timezone.utc))
     msg["Auto-Submitted"] = "auto-generated"
     for k, v in (extra_headers or {}).items():
-        msg[k] = header_text(v)
+        msg[k] = header_value(v)
+    for k, v in msg.items():  # what the header parser made of each value: still one line, or refuse to build
+        if re.search(r"[\x00-\x1f\x7f]", str(v)):
+            raise ValueError(f"header {k} would not be one line: {str(v)[:80]!r}")
     # base64 keeps the message 7-bit clean (no 8BITMIME needed) and survives any relay; CJK text inflates least
     msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
     if html is not None:
