@@ -17,8 +17,9 @@ from markupsafe import Markup
 
 # bidi embeddings/overrides/isolates and marks: they can make "evil.com/moc.lagel" read as something else
 BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
 _HEADER_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085\ufeff]+")
+_ZWSP_RE = re.compile("\u200b+")  # invisible word splitter ("pay\u200bpal"), dropped like monitor.models does
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates (a JSON "\ud800"): not UTF-8, css_inline and mail raise
 
 
@@ -44,7 +45,7 @@ def clean_text(value: object, limit: int = 4000) -> str:
 def header_text(value: object, limit: int = 180) -> str:
     """Untrusted text for a header: one line (CR/LF and every control character become a space), capped."""
     s, cut = _untrusted(value, limit)
-    s = " ".join(_HEADER_RE.sub(" ", s).split())
+    s = " ".join(_HEADER_RE.sub(" ", _ZWSP_RE.sub("", s)).split())
     return s if len(s) <= limit and not cut else s[: limit - 1].rstrip() + "…"
 
 
@@ -96,6 +97,7 @@ def render_digest(digest, *, subject_prefix: str = "[regwatch]") -> tuple[str, s
     else:
         subject = f"{subject_prefix} {digest.subscription}: 无新公告 / nothing new ({day})"
     ctx["subject"] = header_text(subject)
+    ctx["subscription"] = clean_text(ctx["subscription"], 120)  # as in alerts: the text part is not escaped
     text, html = render("digest", **ctx)
     return header_text(subject), text, html
 
