@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.errors import BlockedError, ConfigError, FetchError, NetworkError, ParseError, RegwatchError
-from monitor.models import Attachment, Notice
+from monitor.models import Attachment, Notice, safe_text
 from scrapers.base import (
     SourceInfo,
     clean_text,
@@ -92,10 +92,12 @@ def date_from_url(url: str) -> str | None:
 
 def _absolute(base: str, href: str) -> str | None:
     """Official absolute http(s) URL of `href`, or None for garbage (other schemes, control characters, no host,
-    an unparseable authority such as "http://[" that makes urljoin raise)."""
+    an unparseable authority such as "http://[" that makes urljoin raise; bidi or zero-width characters, which the
+    Notice would strip, so the stored URL would never equal the listed one and the row would never be known)."""
     try:
         url = urljoin(base, href)
-        ok = url.startswith(("http://", "https://")) and not _CONTROL.search(url) and bool(urlsplit(url).hostname)
+        ok = (url.startswith(("http://", "https://")) and not _CONTROL.search(url) and safe_text(url) == url
+              and bool(urlsplit(url).hostname))
     except ValueError:
         return None
     return url if ok else None
@@ -131,6 +133,7 @@ def parse_list(html: str, page_url: str) -> ListPage:
 def parse_notice(html: str, url: str) -> NoticePage:
     """Title, body text, 文号 and attachments of a detail page."""
     tree = LexborHTMLParser(html)
+    tree.strip_tags(["script", "style", "noscript", "template"])  # never part of a title, body or link text
     body = select_first(tree, *BODY_SELECTORS, url=url)
     assert body is not None
     heading = select_first(tree, *TITLE_SELECTORS, url=url, required=False)

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.errors import BlockedError, FetchError, NetworkError, ParseError, RegwatchError
-from monitor.models import Attachment, Notice
+from monitor.models import Attachment, Notice, safe_text
 from scrapers.base import SourceInfo, clean_text, find_doc_number, html_to_text, parse_date, select_first
 
 if TYPE_CHECKING:
@@ -172,7 +172,8 @@ def _official(raw: str, base: str) -> str | None:
     """Official https URL of a result or attachment link (relative ones joined to `base`); None if unusable."""
     try:
         url = official_https(urljoin(base, raw.strip()))
-        if re.search(r"[\x00-\x1f\x7f]", url) or not url.startswith("https://") or not urlsplit(url).hostname:
+        if (re.search(r"[\x00-\x1f\x7f]", url) or safe_text(url) != url or not url.startswith("https://")
+                or not urlsplit(url).hostname):  # invisible characters: the Notice would strip them (never known)
             return None
     except ValueError:  # "http://[": urljoin / urlsplit raise on a broken authority
         return None
@@ -204,7 +205,8 @@ def _item(r: dict[str, Any], channel_name: str) -> Item:
             attachments.append(Attachment(url=att_url, name=name))
     doc = meta.get("wh") or (find_doc_number(text) if text else None)
     return Item(url=url, title=title, published=published, doc_number=doc, text=text,
-                channel_name=str(r.get("channelName") or channel_name), attachments=attachments, meta=meta)
+                channel_name=clean_text(str(r.get("channelName") or channel_name)).replace("\n", " "),
+                attachments=attachments, meta=meta)
 
 
 def parse_list(body: str, url: str) -> SearchPage:
