@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
 # The same match found from its bracket (a character-class start sre skips to cheaply), then extended back over the
 # up to 16 letters before it: the leftmost match of _ZH_DOC always starts in front of the first bracket that fits.
 _ZH_DOC_CORE = re.compile(r"[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
-_ZH_DOC_LEAD = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}$")
+_ZH_DOC_LEAD = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}\Z")
 
 
 def _zh_doc_search(src: str) -> str | None:
@@ -110,6 +111,28 @@ def parse_table_row(text: str) -> dict[str, str] | None:
 # --------------------------------------------------------------------------------------------- zh respondents
 _ORG_SUFFIX = r"(?:股份有限公司|有限责任公司|有限公司|集团公司|(?:总|分)?公司|合伙企业(?:\((?:有限|普通)合伙\))?|\(有限合伙\)|会计师事务所(?:\([^)]{2,12}\))?|律师事务所|事务所|银行[\u4e00-\u9fff]{0,10}?(?:支行|分行|营业部)|银行|支行|分行|信用社|合作联社|证券营业部|营业部|研究院|中心|协会)"
 _ORG = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9*()]{{2,40}}?{_ORG_SUFFIX}")
+# _ORG's matches found suffix-first (a lazy name run tried from every offset is slow): the same alternation with
+# every branch led by a literal, so sre skips to candidate suffixes; the name run is then read backwards.
+_ORG_SUFFIX_LED = re.compile(_ORG_SUFFIX.replace("(?:总|分)?公司", "总公司|分公司|公司"))
+_ORG_RUN_TAIL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9*()]*\Z")
+_IS_ORG = re.compile(_ORG_SUFFIX + "$")
+
+
+def org_spans(src: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of what _ORG.finditer(src) matches, in order."""
+    pos = q = 0
+    while True:
+        m = _ORG_SUFFIX_LED.search(src, q)
+        if m is None:
+            return
+        s = m.start()
+        run = _ORG_RUN_TAIL.search(src, max(pos, s - 40), s)
+        p = run.start() if run else s
+        if s - p >= 2:
+            yield p, m.end()
+            pos = q = m.end()
+        else:
+            q = s + 1
 _ZH_PERSON = re.compile(r"^[\u4e00-\u9fff·*]{2,5}$|^[\u4e00-\u9fff][*xX某]{1,3}$|^[\u4e00-\u9fff]{1,2}某{1,2}[\u4e00-\u9fff]?$")
 _ROLE_ZH = [
     ("actual_controller", re.compile(r"实际控制人")),
@@ -158,7 +181,7 @@ def _person_role(desc: str) -> str | None:
 
 
 def _is_org(name: str) -> bool:
-    return re.search(_ORG_SUFFIX + "$", name) is not None
+    return _IS_ORG.search(name) is not None
 
 
 def _clean_name(raw: str) -> str:
@@ -241,8 +264,9 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
     for m in re.finditer(r"(时任|公司|现任)?(副?董事长|总经理|财务负责人|财务总监|董事会秘书|实际控制人|法定代表人|合规风控负责人|合规负责人)([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及])", text[:3000]):
         add(m.group(3), m.group(0))
     if not found:
-        for m in _ORG.finditer(title + "\n" + text[:400]):
-            name = re.sub(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)", "", m.group(0))
+        src = title + "\n" + text[:400]
+        for a, b in org_spans(src):
+            name = re.sub(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)", "", src[a:b])
             name = re.sub(r"^.*(下发|发出|出具|对|向)", "", name)
             if not re.search(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社", name):
                 add(name)
