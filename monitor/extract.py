@@ -160,6 +160,12 @@ _ROLE_WORDS = re.compile(r"(时任|原|现任|前)?(公司)?(实际控制人|控
                          r"直接负责的主管人员|其他直接责任人员|负责人|兼|、|及)+")
 
 
+# 时任董事长王奇志: a role word then a 2-3 character name. (A leading 时任/公司/现任 adds nothing: no role is read from
+# it, and leaving it out lets sre skip straight to the role words.)
+_ROLE_PERSON = re.compile(r"(副董事长|董事长|总经理|财务负责人|财务总监|董事会秘书|实际控制人|法定代表人|合规风控负责人|合规负责人)"
+                          r"([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及])")
+
+
 def _inst_role(name: str, sectors: set[str]) -> str | None:
     if "listed" in sectors and re.search(r"股份有限公司$", name):
         return "listed_company"
@@ -261,8 +267,8 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
             for n in _split_names(re.sub(r"(董事会|全体股东)$", "", cand)):
                 add(n)
     # Role-labelled people named anywhere in the first part: 时任董事长王奇志
-    for m in re.finditer(r"(时任|公司|现任)?(副?董事长|总经理|财务负责人|财务总监|董事会秘书|实际控制人|法定代表人|合规风控负责人|合规负责人)([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及])", text[:3000]):
-        add(m.group(3), m.group(0))
+    for m in _ROLE_PERSON.finditer(text, 0, 3000):
+        add(m.group(2), m.group(0))
     if not found:
         src = title + "\n" + text[:400]
         for a, b in org_spans(src):

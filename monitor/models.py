@@ -10,12 +10,15 @@ from typing import Any
 # Scraped strings are untrusted. What a Notice may not carry into the store, the classifier or a mail:
 # - NUL and the other C0/C1 controls: SQLite's FTS5 tokenizer and LIKE stop at a NUL, so everything after one was
 #   unsearchable; the whitespace-like ones (VT, FF, FS..US, NEL) become a space, the rest are dropped;
-# - bidi embeddings/overrides/isolates and marks, zero-width space, BOM: invisible, they reorder what a reader sees
-#   ("Trojan Source") and split words so "内幕\u202e交易" or a watchlist name slipped past the matchers;
+# - format characters (Unicode category Cf: bidi embeddings/overrides/isolates and marks, zero-width space/joiners,
+#   word joiner, soft hyphen, BOM, tag characters): invisible, they reorder what a reader sees ("Trojan Source") and
+#   split words, so "内幕\u202e交易" or "内幕\u2060交易" slipped past the classifier and a watchlist name past matching;
 # - lone surrogates (JSON "\ud800"): not encodable as UTF-8, so hashing and storing the notice crashed the run.
+FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")  # a regex class body
 _CONTROL_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
-                        "\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f" + FORMAT_CHARS + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TITLE_CHARS = 1_000
 # The HTTP layer caps a response at http.max_bytes (20 MB); a notice's text is capped here, far above any real
@@ -25,7 +28,8 @@ MAX_TEXT_CHARS = 1_000_000
 
 
 def safe_text(value: str) -> str:
-    """`value` without control, bidi and zero-width characters, lone surrogates replaced by U+FFFD (tab, LF, CR kept)."""
+    """`value` without control and format (bidi, zero-width …) characters, lone surrogates replaced by U+FFFD (tab,
+    LF, CR kept)."""
     if value.isascii() and value.isprintable():
         return value
     s = _CONTROL_SPACE.sub(" ", value)

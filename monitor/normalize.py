@@ -15,6 +15,10 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 # One pass over whitespace; the callback decides from the neighbours (lookbehinds on every position are slow).
 _WS = re.compile(r"[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*|[ \t\u3000\u00a0]+")
+# The same pieces found from maximal runs (a character-class start lets sre skip ahead; the pattern above, led by an
+# optional run, is tried at every offset): a run with one line break is one piece; in a run with k ≥ 2 breaks each
+# piece borders a break, so each becomes "\n".
+_WS_RUN = re.compile(r"[ \t\u3000\u00a0\n]+")
 _MANY_NL = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
 # NFKC maps full-width ASCII to half width but leaves CJK punctuation alone; keep the ideographic brackets
@@ -22,6 +26,11 @@ _MANY_NL = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 _PUNCT_MAP = {"【": "[", "】": "]", "〖": "[", "〗": "]", "﹝": "〔", "﹞": "〕", "\u2002": " ", "\u2003": " ",
               "\u2009": " ", "\u200b": "", "\ufeff": "", "\u2018": "'", "\u2019": "'", "\r": ""}
 _PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + "]")
+
+
+def _ws_run(m: re.Match[str]) -> str:
+    k = m.group().count("\n")
+    return "\n" * k if k >= 2 else _ws(m)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -94,7 +103,7 @@ def normalize_zh(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _PUNCT.sub(lambda m: _PUNCT_MAP[m.group()], s)
     s = to_simplified(s)
-    s = _WS.sub(_ws, s)
+    s = _WS_RUN.sub(_ws_run, s)
     s = _MANY_NL.sub("\n\n", s)
     return s.strip()
 

@@ -359,7 +359,7 @@ class Triggers:
             buckets: dict[str, list[tuple[str, list[int]]]] = {}
             for lit in lits:
                 buckets.setdefault(lit[:n], []).append((lit, self._lits[lit]))
-            self._by_head[h] = (n, buckets)
+            self._by_head[(b" " + h) if self.lang == "en" else h] = (n, buckets)  # en: keyed as matched, space first
 
     def scan(self, text: str, lo: int = 0) -> "Hits":
         """Rules that may match text (at or after lo): rule index → offsets where one of its literals starts.
@@ -373,7 +373,7 @@ class Triggers:
         if self.lang == "en":
             for m in self._rx.finditer(_scan_bytes(text), lo):
                 pos = m.start()  # the separator's bytes offset = the literal's text offset (bytes lead by one)
-                n, buckets = by_head[m.group()[1:]]
+                n, buckets = by_head[m.group()]
                 for lit, ids in buckets.get(text[pos:pos + n], ()):
                     if startswith(lit, pos):
                         for i in ids:
