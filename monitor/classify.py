@@ -354,6 +354,12 @@ class Classifier:
         respondents = ex.respondents_zh(t, x, sectors, table)
         self._attach_zh(respondents, pairs, params)
 
+        if table:  # the body was assembled from cells: evidence quotes the cell, not the joins added around it
+            for d in (violations, sanctions):
+                for k, ev in d.items():
+                    if ev not in x:
+                        ev = ev.removeprefix("决定:").strip()
+                        d[k] = ev if ev in x else ev.rstrip("。")
         return self._result(violations, sanctions, params, respondents, fine, confiscation,
                             doc_number=ex.find_doc_number(t, x, "zh"), issuer=issuer, status=None, title=t)
 
@@ -578,6 +584,8 @@ class Classifier:
         sanctions: dict[str, str] = {}
         fine_hits: list[tuple[float, str, int, bool]] = []
         disg: list[tuple[float, int]] = []
+        fine_ev: str | None = None  # the sentence that named an imposed penalty amount
+        fine_ev_base = -1
         currency = {"FCA": "GBP"}.get(issuer or "", "USD")
         units = [(tl, t, [(0, len(t))], -1, hits_t)] if t else []
         units.append((xl, x, sents, 0, hits_x))
@@ -622,6 +630,8 @@ class Classifier:
                     if ccy != currency:
                         continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
                     fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
+                    if fine_ev is None or base >= 0 > fine_ev_base:
+                        fine_ev, fine_ev_base = _window(orig, a + rel, a + rel + 1, a, b), base
 
         if any(i >= 0 for _, _, i, _ in fine_hits):  # a title figure is a rounded restatement of the body's
             fine_hits = [h for h in fine_hits if h[2] >= 0]
@@ -633,7 +643,7 @@ class Classifier:
             dv = self._en_total([(v, currency, i, False) for v, i in disg], currency)
             conf = dv
         if fine and "fine" not in sanctions:
-            sanctions["fine"] = "penalty amount imposed"
+            sanctions["fine"] = fine_ev or t
         status = self._en_status(tl, xl, sanctions)
         sents_for_resp = sents if sents != [(0, 0)] else []
         respondents = ex.respondents_en(t, x, sents_for_resp)
