@@ -352,7 +352,7 @@ class Classifier:
         sanctions, params, fine, confiscation, pairs = self._zh_sanctions(t, body, clauses, starts, issuer, table,
                                                                           hits_title, hits_body)
         respondents = ex.respondents_zh(t, x, sectors, table)
-        self._attach_zh(respondents, pairs, params)
+        self._attach_zh(respondents, pairs, params, sectors)
 
         if table:  # the body was assembled from cells: evidence quotes the cell, not the joins added around it
             for d in (violations, sanctions):
@@ -385,7 +385,7 @@ class Classifier:
                       table: dict[str, str] | None, hits_title: Hits, hits_body: Hits):
         sanctions: dict[str, str] = {}
         params: dict[str, dict] = {}
-        pairs: list[tuple[list[str], str, dict]] = []  # (target names, sanction id, params)
+        pairs: list[tuple[list[str], str, dict, str]] = []  # (target names, sanction id, params, clause)
         fine_amounts: list[tuple[float, bool]] = []  # (amount, is_total)
         conf_amounts: list[float] = []
         if self._zh_doc_blockers.search(t) or self._zh_doc_blockers.search(body[:200]):
@@ -456,7 +456,7 @@ class Classifier:
                             p["years"] = _small_int(mm.group(1))
                 if p:
                     params.setdefault(sid, p)
-                pairs.append((targets, sid, p))
+                pairs.append((targets, sid, p, clause))
             if any(s == "fine" for s, _ in found_here):
                 fine_amounts.extend(self._zh_fine_amounts(clause, len(targets)))
             if any(s == "confiscation" for s, _ in found_here):
@@ -507,11 +507,22 @@ class Classifier:
         return out
 
     @staticmethod
-    def _attach_zh(respondents: list[dict], pairs: list[tuple[list[str], str, dict]], params: dict[str, dict]) -> None:
-        """Give each respondent the sanctions of the clauses addressed to it (对A给予警告…;对B…)."""
-        if not respondents or not pairs:
+    def _attach_zh(respondents: list[dict], pairs: list[tuple[list[str], str, dict, str]], params: dict[str, dict],
+                   sectors: set[str]) -> None:
+        """Give each respondent the sanctions of the clauses addressed to it (对A给予警告…;对B…). A clause addressed
+        to a named person or firm not found earlier (对实际控制人邢**进行公开谴责) adds that respondent."""
+        if not pairs:
             return
         by_name = {r["name"]: r for r in respondents}
+        for targets, _, _, clause in pairs:
+            for n in targets:
+                if n not in by_name and not any(n in full or full in n for full in by_name):
+                    rec = ex.party_zh(n, clause, sectors)
+                    if rec:
+                        respondents.append(rec)
+                        by_name[n] = rec
+        if not respondents:
+            return
 
         def match(name: str) -> dict | None:
             if name in by_name:
@@ -521,7 +532,7 @@ class Classifier:
                     return r
             return None
 
-        for targets, sid, p in pairs:
+        for targets, sid, p, _ in pairs:
             hits = [r for r in (match(n) for n in targets) if r is not None]
             if not targets or any(n in ("你公司", "公司", "你", "其", "你们") for n in targets) and not hits:
                 hits = [respondents[0]] if len(respondents) == 1 or respondents[0]["type"] == "institution" else []

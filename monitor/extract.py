@@ -192,7 +192,7 @@ def _is_org(name: str) -> bool:
 
 def _clean_name(raw: str) -> str:
     s = raw.strip(" ,;:、。\"“”'")
-    s = re.sub(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你)", "", s)
+    s = re.sub(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们))", "", s)  # 你们 stays: it means all of them
     s = re.sub(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$", "", s)
     s = _ROLE_WORDS.sub("", s) if not _is_org(s) else s
     return s.strip(" ,;:、")
@@ -201,6 +201,23 @@ def _clean_name(raw: str) -> str:
 def _split_names(s: str) -> list[str]:
     parts = re.split(r"[、,;]|及(?!其)|和(?!解)|与", s)
     return [p for p in (_clean_name(x) for x in parts) if p]
+
+
+def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
+    """A respondent record for a cleaned name that is an organisation or a person's name, else None."""
+    if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关"):
+        return None
+    if _is_org(name):
+        rec = {"name": name, "type": "institution"}
+        role = _inst_role(name, sectors)
+    elif _ZH_PERSON.match(name):
+        rec = {"name": name, "type": "individual"}
+        role = _person_role(desc)
+    else:
+        return None
+    if role:
+        rec["role"] = role
+    return rec
 
 
 def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, str] | None = None) -> list[dict]:
@@ -245,8 +262,11 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
                 continue
             if re.match(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)", line) or len(line) > 200:
                 if line.startswith("当事人"):
-                    continue
-                break
+                    line = line[3:].lstrip(": ")  # the next party's own 当事人: line
+                    if not line:
+                        continue
+                else:
+                    break
             head = re.split(r"[,(]", line, maxsplit=1)[0]
             add(head, line)
         break
@@ -273,7 +293,7 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
         src = title + "\n" + text[:400]
         for a, b in org_spans(src):
             name = re.sub(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)", "", src[a:b])
-            name = re.sub(r"^.*(下发|发出|出具|对|向)", "", name)
+            name = re.sub(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)", "", name)
             if not re.search(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社", name):
                 add(name)
                 break

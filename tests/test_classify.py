@@ -1,0 +1,271 @@
+"""monitor.classify: hard cases, table-driven, with exact expected outputs.
+
+Chinese cases either quote records of ../shared/data/gold/dev.jsonl (provenance in the comment; copying the Chinese
+records is allowed) or are short constructed decisions. English cases are constructed (the SEC dev records may not
+be copied). Every label must carry evidence, and evidence must be a verbatim span of the normalised notice.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from monitor import extract as ex
+from monitor.classify import Classifier
+from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh
+from monitor.rulematch import Triggers
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier()
+
+
+def _check_evidence(title: str, text: str, out: dict) -> None:
+    norm = normalize_zh if detect_lang(title, text) == "zh" else normalize_en
+    full = norm(title) + "\n" + norm(text)
+    for lab in out["violations"] + out["sanctions"]:
+        ev = out["evidence"].get(lab)
+        assert ev, f"{lab} has no evidence"
+        if lab != "other":
+            assert ev in full, f"{lab} evidence is not a span of the notice: {ev!r}"
+
+
+# ---------------------------------------------------------------------------------------------------- Chinese
+# Quoted from dev.jsonl `amac-2023-02-shangshi` (AMAC 纪律处分 via news table, http://qibaoku.com/b/111058.html).
+SHANGSHI = ("中基协纪律处分 上海世*资产管理有限公司",
+            "上海世*资产管理有限公司\n\n一是未履行谨慎勤勉义务且情节严重。\n\n二是未合理履行信息披露义务。\n\n"
+            "三是违反专业化运营要求。\n\n四是诱导投资者进行适当性风险测评。\n\n"
+            "取消会员资格,暂停受理其私募基金产品备案十二个月。\n\n"
+            "1、对实际控制人、法定代表人、董事长、总经理邢**进行公开谴责。\n\n2、对合规风控负责人李**进行公开谴责")
+# Quoted from dev.jsonl `szse-2023-huina-letter-news` (界面新闻 flash in traditional script,
+# http://www.cfztjj.com/article/10537156.html).
+HUINA = ("深交所对汇纳科技下发监管函",
+         "深交所12月14日下發關于對匯納科技的監管函。監管函指出,11月14日,公司披露《關于擬對部分算力服務業務收費價格"
+         "上調的公告》,隨后在公司微信公眾號發布部分算力服務業務收費價格上調的信息。因公司管理和內部控制不到位,導致上述"
+         "微信公眾號文章正式發出前,臨時預覽鏈接泄露,造成公眾誤解。同時,公司在相關公告中并未充分論述價格調整對經營業績的"
+         "影響,也未能充分披露公司算力服務業務的風險。\n公司的上述行為違反了深交所規定。")
+# Quoted from dev.jsonl `csrc-review-huijintong` (a CSRC 行政复议决定, https://enuze.com/fiicb/5690.html): a review
+# decision imposes nothing itself, however many amounts it mentions.
+HUIJINTONG = ("行政复议决定(申请人不服《行政处罚决定书》〔2022〕72号)",
+              "申请人不服被申请人《行政处罚决定书》(〔2022〕72号,以下简称《处罚决定》)对其作出的行政处罚,向中国证券监督"
+              "管理委员会(以下简称本会)申请行政复议。本会受理后,依法进行了审查,现已审查终结。\n\n  根据询问笔录及情况说明、"
+              "相关资金往来、证券账户交易设备关联、证券账户交易记录等证据,2017年3月6日至4月24日期间(以下简称操纵期间),申请人"
+              "控制“朱某建”等92个证券账户(以下简称账户组)交易青岛汇金通电力设备股份有限公司(以下简称汇金通)股票。\n\n  操纵"
+              "期间共计34个交易日,账户组有33个交易日参与该股交易,累计买入43,298,547股,买入成交金额2,133,686,514元,累计卖出"
+              "43,107,047股,卖出成交金额2,152,889,884.79元。操纵期末,账户组持有“汇金通”220,500股。账户组所持余股现已全部卖出。"
+              "账户组实际盈利合计20,702,846.4元。")
+# Quoted from dev.jsonl `csrc-2022-zhongtianguofu` (CSRC 行政监管措施; csrc.gov.cn page embedded in a public test
+# file, see its provenance): one measure addressed to a firm and two people.
+ZHONGTIAN = ("关于对中天国富证券有限公司及方蔚、赵亮采取出具警示函监管措施的决定",
+             "中天国富证券有限公司及方蔚、赵亮:\n经查,我会发现你们在保荐浙江鑫甬生物化工股份有限公司(以下简称发行人)首次公开"
+             "发行股票并上市过程中,未勤勉尽责督促发行人按照规定履行信息披露义务。\n上述行为违反了《证券发行上市保荐业务管理办法》"
+             "(证监会令第170号)第五条规定。按照《证券发行上市保荐业务管理办法》第六十五条规定,我会决定对你们采取出具警示函的监督"
+             "管理措施。\n如果对本监督管理措施不服,可以在收到本决定书之日起60日内向我会提出行政复议申请,也可以在收到本决定书之日起"
+             "6个月内向有管辖权的人民法院提起诉讼。复议与诉讼期间,上述监督管理措施不停止执行。\n中国证监会\n2022年1月28日")
+
+ZH_CASES = [
+    pytest.param(  # 事先告知书 + 拟: the proposed warning and fine are not sanctions, the conduct still labels
+        ("行政处罚事先告知书", "当事人:上海某某投资管理有限公司。经查,你公司管理的私募基金募集完成后未按规定办理备案手续。"
+                       "依据相关规定,我局拟决定:对你公司给予警告,并处以30万元罚款。", "csrc"),
+        {"violations": ["unfiled_product"], "sanctions": [], "fine": None}, id="advance-notice"),
+    pytest.param(  # 拟 in a decision's clause: a proposal, not a sanction
+        ("关于对某某公司的行政处罚决定书", "经查,某某公司信息披露违法。我局拟对某某公司处以50万元罚款。", "csrc"),
+        {"violations": ["disclosure_violation"], "sanctions": [], "fine": None}, id="proposed-ni"),
+    pytest.param(HUIJINTONG + ("csrc",), {"violations": ["market_manipulation"], "sanctions": [], "fine": None},
+                 id="review-decision"),
+    pytest.param(  # a fine imposed jointly (合计) is counted once
+        ("行政处罚决定书", "经查,甲公司、乙公司存在内幕交易行为。我会决定:对甲公司、乙公司合计处以100万元罚款。", "csrc"),
+        {"violations": ["insider_trading"], "sanctions": ["fine"], "fine": {"amount": 1000000, "currency": "CNY"}},
+        id="joint-fine-once"),
+    pytest.param(  # per-party amounts plus their stated total: the total, not the sum of both
+        ("行政处罚决定书", "经查,甲、乙存在内幕交易行为。我会决定:对甲处以60万元罚款;对乙处以40万元罚款,合计罚款100万元。",
+         "csrc"),
+        {"violations": ["insider_trading"], "sanctions": ["fine"], "fine": {"amount": 1000000, "currency": "CNY"}},
+        id="total-not-double-counted"),
+    pytest.param(  # 分别处以: each of the two pays it
+        ("行政处罚决定书", "经查,甲、乙存在内幕交易行为。我会决定:对甲、乙分别处以50万元罚款。", "csrc"),
+        {"violations": ["insider_trading"], "sanctions": ["fine"], "fine": {"amount": 1000000, "currency": "CNY"}},
+        id="each-fined"),
+    pytest.param(  # `当 事 人` typeset with spaces; 五十万元 in Chinese numerals
+        ("行政处罚决定书", "当 事 人：毛 崴，男，1971年出生。\n经查,毛崴存在操纵证券市场行为。我会决定:对毛崴处以五十万元罚款。", "csrc"),
+        {"violations": ["market_manipulation"], "sanctions": ["fine"], "fine": {"amount": 500000, "currency": "CNY"},
+         "respondents": [{"name": "毛崴", "type": "individual", "sanctions": ["fine"]}]}, id="spaced-party-50wan"),
+    pytest.param(
+        ("行政处罚决定书", "当事人:甲证券有限公司。经查,甲证券有限公司存在内幕交易行为。我会决定:对甲证券有限公司处以一百二十万元罚款。",
+         "csrc"),
+        {"violations": ["insider_trading"], "sanctions": ["fine"], "fine": {"amount": 1200000, "currency": "CNY"},
+         "respondents": [{"name": "甲证券有限公司", "type": "institution", "role": "securities_firm",
+                          "sanctions": ["fine"]}]}, id="120wan"),
+    pytest.param(  # several respondents, each paired with its own clause's sanctions; the fine is the sum
+        ("行政处罚决定书", "当事人:甲投资管理有限公司。\n当事人:王某某,男。\n经查,甲投资管理有限公司存在挪用基金财产行为。我会决定:\n"
+                     "(一)对甲投资管理有限公司给予警告,并处以30万元罚款;\n(二)对王某某给予警告,并处以10万元罚款。", "csrc"),
+        {"violations": ["fund_asset_misappropriation"], "sanctions": ["admin_warning", "fine"],
+         "fine": {"amount": 400000, "currency": "CNY"},
+         "respondents": [{"name": "甲投资管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["admin_warning", "fine"]},
+                         {"name": "王某某", "type": "individual", "sanctions": ["admin_warning", "fine"]}]},
+        id="pairs-per-respondent"),
+    pytest.param(  # 一是/二是/三是 split the findings into clauses, each its own label and evidence
+        ("纪律处分决定书", "经查,你公司存在以下违规行为:一是未履行谨慎勤勉义务。二是违规开展民间借贷业务,违反专业化经营原则。"
+                     "三是向非合格投资者募集资金。", "amac"),
+        {"violations": ["fundraising_unqualified_investors", "nonprofessional_operation", "diligence_failure"],
+         "sanctions": [], "fine": None,
+         "evidence": {"fundraising_unqualified_investors": "三是向非合格投资者募集资金。",
+                      "nonprofessional_operation": "二是违规开展民间借贷业务,违反专业化经营原则。",
+                      "diligence_failure": "一是未履行谨慎勤勉义务。"}}, id="yishi-ershi"),
+    pytest.param(  # AMAC: self-regulatory measures, a 12-month filing suspension, two people censured by name
+        SHANGSHI + ("amac",),
+        {"violations": ["suitability_failure", "info_disclosure_to_investors", "nonprofessional_operation",
+                        "diligence_failure"],
+         "sanctions": ["filing_suspension", "membership_revoked", "public_censure"], "fine": None,
+         "sanction_params": {"filing_suspension": {"months": 12}},
+         "respondents": [{"name": "上海世*资产管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["filing_suspension", "membership_revoked"], "filing_suspension_months": 12},
+                         {"name": "邢**", "type": "individual", "role": "actual_controller",
+                          "sanctions": ["public_censure"]},
+                         {"name": "李**", "type": "individual", "role": "compliance_officer",
+                          "sanctions": ["public_censure"]}]}, id="amac-shangshi"),
+    pytest.param(HUINA + ("szse",),  # 繁体 input: normalised to 简体 first; an exchange's letter is self-regulatory
+                 {"violations": ["disclosure_violation"], "sanctions": ["written_warning_selfreg"], "fine": None},
+                 id="traditional-script"),
+    pytest.param(ZHONGTIAN + ("csrc",),
+                 {"violations": ["intermediary_diligence_failure"], "sanctions": ["warning_letter"], "fine": None,
+                  "respondents": [{"name": "中天国富证券有限公司", "type": "institution", "role": "securities_firm",
+                                   "sanctions": ["warning_letter"]},
+                                  {"name": "方蔚", "type": "individual", "sanctions": ["warning_letter"]},
+                                  {"name": "赵亮", "type": "individual", "sanctions": ["warning_letter"]}]},
+                 id="firm-and-two-people"),
+]
+
+
+@pytest.mark.parametrize("notice, expected", ZH_CASES)
+def test_chinese_hard_cases(clf, notice, expected):
+    title, text, source = notice
+    out = clf.classify(title, text, source=source)
+    for key, value in expected.items():
+        if key == "evidence":
+            for lab, ev in value.items():
+                assert out["evidence"][lab] == ev
+        else:
+            assert out[key] == value, key
+    _check_evidence(title, text, out)
+
+
+def test_yishi_ershi_clause_split():
+    text = "经查:一是未备案。二是未披露;(一)对A给予警告。"
+    assert [text[a:b] for a, b in split_clauses_zh(text)] == ["经查:", "一是未备案。", "二是未披露;", "(一)对A给予警告。"]
+
+
+def test_traditional_and_spaced_input_classify_like_simplified(clf):
+    simp = clf.classify("关于对汇纳科技的监管函", "当事人:汇纳科技股份有限公司。经查,公司未及时披露重大事项。")
+    trad = clf.classify("關於對匯納科技的監管函", "當 事 人：匯納科技股份有限公司。經查，公司未及時披露重大事項。")
+    for key in ("violations", "sanctions", "fine", "respondents", "evidence"):
+        assert trad[key] == simp[key], key
+
+
+# ---------------------------------------------------------------------------------------------------- English
+EN_CASES = [
+    pytest.param(  # "alleges" labels the conduct; "seeks" imposes nothing
+        ("SEC Charges Adviser", "The Securities and Exchange Commission today charged John Doe with fraud. The complaint "
+         "alleges that Doe misappropriated investor funds. The SEC seeks permanent injunctions, disgorgement and a civil "
+         "penalty of $100,000.", "sec"),
+        {"violations": ["fund_asset_misappropriation"], "sanctions": [], "fine": None, "status": "charged"},
+        id="seeks-alleges"),
+    pytest.param(
+        ("SEC Charges Adviser", "The Securities and Exchange Commission today charged John Doe with misappropriating "
+         "investor funds. Without admitting or denying the allegations, Doe agreed to pay a civil penalty of $100,000 "
+         "and consented to a permanent injunction.", "sec"),
+        {"violations": ["fund_asset_misappropriation"], "sanctions": ["fine", "cease_and_desist"],
+         "fine": {"amount": 100000, "currency": "USD"}, "status": "settled"}, id="settled-imposed"),
+    pytest.param(  # FCA: "would have imposed ... but for" is no fine
+        ("Final Notice: Jane Roe", "The Financial Conduct Authority has decided to prohibit Jane Roe. The Authority would "
+         "have imposed a financial penalty of 500,000 on Ms Roe but for her financial hardship.", "fca"),
+        {"violations": ["other"], "sanctions": [], "fine": None}, id="would-have-imposed"),
+    pytest.param(  # the same joint-and-several penalty restated: counted once
+        ("SEC Obtains Judgment", "The court ordered Acme LLC and John Smith to pay, jointly and severally, a civil penalty "
+         "of $50,000. The judgment orders Acme LLC and John Smith to pay a civil penalty of $50,000, jointly and "
+         "severally.", "sec"),
+        {"sanctions": ["fine"], "fine": {"amount": 50000, "currency": "USD"}}, id="joint-and-several-once"),
+    pytest.param(("SEC Charges Promoter", "The complaint charges Smith with violating Sections 5(a) and 5(c) of the "
+                  "Securities Act of 1933.", "sec"),
+                 {"violations": ["unregistered_offering"], "sanctions": []}, id="section-5"),
+    pytest.param(("SEC Charges Promoter", "The complaint charges Smith with violating Section 15(a) of the Securities "
+                  "Exchange Act of 1934.", "sec"),
+                 {"violations": ["unregistered_broker"], "sanctions": []}, id="section-15a"),
+    pytest.param(("FINRA fines firm", "FINRA found that the firm violated FINRA Rule 2111 by recommending leveraged ETFs "
+                  "to retirees.", "finra"),
+                 {"violations": ["suitability_failure"]}, id="finra-2111"),
+    pytest.param(("Final Notice: Bank plc", "The Authority found that the firm breached Principle 3 of the Authority's "
+                  "Principles for Businesses.", "fca"),
+                 {"violations": ["diligence_failure"]}, id="fca-principle-3"),
+    pytest.param(  # the misappropriation theory of insider trading is about information, not money
+        ("SEC Charges Trader", "The complaint alleges that Lee misappropriated material nonpublic information from his "
+         "employer and traded ahead of the announcement.", "sec"),
+        {"violations": ["insider_trading"]}, id="misappropriated-information"),
+    pytest.param(  # restitution named only as a credit against disgorgement is not imposed here
+        ("SEC Obtains Judgment", "The final judgment orders Lee to pay disgorgement of $200,000, with a credit for any "
+         "payments made to satisfy the restitution order in the criminal case.", "sec"),
+        {"sanctions": ["confiscation", "criminal_charges_parallel"], "confiscation": {"amount": 200000, "currency": "USD"}},
+        id="restitution-as-credit"),
+    pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
+                 {"violations": ["other"], "sanctions": [], "fine": None,
+                  "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
+]
+
+
+@pytest.mark.parametrize("notice, expected", EN_CASES)
+def test_english_hard_cases(clf, notice, expected):
+    title, text, source = notice
+    out = clf.classify(title, text, source=source)
+    for key, value in expected.items():
+        assert out[key] == value, key
+    _check_evidence(title, text, out)
+
+
+def test_english_evidence_is_the_sentence(clf):
+    out = clf.classify("SEC Charges Promoter", "Smith ran a Ponzi scheme. The complaint charges Smith with violating "
+                       "Section 15(a) of the Exchange Act.", source="sec")
+    assert out["evidence"]["unregistered_broker"] == ("The complaint charges Smith with violating Section 15(a) of the "
+                                                      "Exchange Act.")
+    assert out["evidence"]["offering_fraud"] == "Smith ran a Ponzi scheme."
+
+
+def test_operator_phrases_extend_the_rules():
+    clf = Classifier(extra_phrases={"aml_failure": ["structuring deposits"]})
+    out = clf.classify("SEC Charges", "The complaint alleges Doe was structuring deposits at three banks.")
+    assert out["violations"] == ["aml_failure"]
+    assert out["evidence"]["aml_failure"] == "The complaint alleges Doe was structuring deposits at three banks."
+    with pytest.raises(ValueError, match="unknown taxonomy id"):
+        Classifier(extra_phrases={"no_such_id": ["x"]})
+
+
+# ---------------------------------------------------------------------------------------------------- matching
+@pytest.mark.parametrize("lang, patterns, text", [
+    ("en", [r"section 5\([ac]\)", r"sections? 5", r"\bfines?\b", r"\bfined\b", r"investment advisers act",
+            r"advisers act", r"(?<=[a-z'])s disclosure of", r"pay\b", r"paid to the (united states|u\.s\.) treasury"],
+     "the investment advisers act; section 5(a) and sections 5(c). fined, fines, a fine paid to the u.s. treasury; "
+     "the company's disclosure of (pay) prepaid"),
+    ("zh", ["未(按规定|及时)?(办理|履行)[^。;]{0,10}备案", "罚款", "警示函(的)?(监督管理)?措施", "未按规定", "按规定"],
+     "一是未按规定办理备案手续;二是未及时履行备案;决定采取出具警示函的监督管理措施,并处罚款。罚款"),
+])
+def test_trigger_scan_finds_what_each_regex_finds(lang, patterns, text):
+    tr = Triggers(lang)
+    for p in patterns:
+        tr.add(re.compile(p), p)
+    hits = tr.scan(text)
+    for i, p in enumerate(patterns):
+        want = [m.span() for m in re.compile(p).finditer(text)]
+        got = [m.span() for m in hits.matches(i)]
+        assert got == want, p
+
+
+def test_org_spans_match_the_lazy_pattern():
+    alphabet = list("公司有限股份银行支分营业部中心协会某投资管理a(),。\n ") + ["有限公司", "股份有限公司", "银行北京分行",
+                                                                  "会计师事务所(特殊普通合伙)"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60)))
+        assert list(ex.org_spans(s)) == [m.span() for m in ex._ORG.finditer(s)], s
