@@ -1,7 +1,7 @@
 """Rendering mails: jinja2 templates (alerts/templates/*.html autoescaped, *.txt plain), StrictUndefined, CSS inlined.
 
-Scraped strings are untrusted: `clean_text` drops control and bidi-override characters and caps the length before a
-template sees them; autoescape handles markup; `header_text` additionally folds CR/LF so no title can add a header;
+Scraped strings are untrusted: `clean_text` drops control and format characters (bidi overrides, zero-width …) and
+lone surrogates, and caps the length before a template sees them; autoescape handles markup; `header_text` additionally folds CR/LF so no title can add a header;
 `safe_url` only lets http(s) links through.
 """
 
@@ -15,11 +15,14 @@ import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from monitor.models import FORMAT_CHARS
+
 # bidi embeddings/overrides/isolates and marks: they can make "evil.com/moc.lagel" read as something else
 BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
-_HEADER_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085\ufeff]+")
-_ZWSP_RE = re.compile("\u200b+")  # invisible word splitter ("pay\u200bpal"), dropped like monitor.models does
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029" + FORMAT_CHARS + "]")
+_HEADER_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]+")
+# zero-width and other invisible format characters ("pay\u200bpal"): dropped, as monitor.models does on the way in
+_FORMAT_RE = re.compile("[" + FORMAT_CHARS + "]+")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")  # lone surrogates (a JSON "\ud800"): not UTF-8, css_inline and mail raise
 
 
@@ -45,7 +48,7 @@ def clean_text(value: object, limit: int = 4000) -> str:
 def header_text(value: object, limit: int = 180) -> str:
     """Untrusted text for a header: one line (CR/LF and every control character become a space), capped."""
     s, cut = _untrusted(value, limit)
-    s = " ".join(_HEADER_RE.sub(" ", _ZWSP_RE.sub("", s)).split())
+    s = " ".join(_HEADER_RE.sub(" ", _FORMAT_RE.sub("", s)).split())
     return s if len(s) <= limit and not cut else s[: limit - 1].rstrip() + "…"
 
 
