@@ -241,6 +241,10 @@ class Classifier:
         self._selfreg = set(rules.get("self_regulatory_issuers") or [])
         self._sanction_issuer_map = dict(rules.get("sanction_issuer_map") or {})
         self._zh_decision = _alt(normalize_zh(w) for w in rules.get("zh_decision_markers") or ["(?!)"])
+        # the same markers as one trigger set: the earliest match of any is where the alternation's search lands
+        self._zh_decision_trig = Triggers("zh")
+        for w in rules.get("zh_decision_markers") or []:
+            self._zh_decision_trig.add(re.compile(normalize_zh(w)), w)
         self._zh_blockers = _alt(rules.get("zh_sanction_blockers") or ["(?!)"])
         self._zh_doc_blockers = _alt(rules.get("zh_document_blockers") or ["(?!)"])
         self._en_undetermined = _alt(rules.get("en_undetermined_cues") or ["(?!)"])
@@ -390,8 +394,8 @@ class Classifier:
         conf_amounts: list[float] = []
         if self._zh_doc_blockers.search(t) or self._zh_doc_blockers.search(body[:200]):
             return sanctions, params, None, None, pairs
-        m = self._zh_decision.search(body)
-        region = m.start() if m else 0
+        dh = self._zh_decision_trig.scan(body)
+        region = min((m.start() for i in dh for m in [dh.first(i)] if m), default=0)
         selfreg = issuer in self._selfreg
 
         def record(sid: str, src: str, a: int, b: int, lo: int, hi: int) -> str:

@@ -330,6 +330,8 @@ _STOP = frozenset("the this that on in according securities exchange commission 
 
 _STAFF = re.compile(r"(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|Judge|Honorable|"
                     r"trial (?:team|counsel)|paralegal|appreciates|consisted of|with assistance|Co-Chief|Chief of)")
+# every _STAFF alternative contains one of these: a sentence with none of them cannot match it
+_STAFF_NEEDLES = ("d by", "assistance", "Judge", "Honorable", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat")
 
@@ -342,7 +344,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {}
     for a, b in sentences[:6]:
-        if not _CHARGE_CTX.search(text, a, b) or _STAFF.search(text, a, b):
+        if not _CHARGE_CTX.search(text, a, b):
+            continue
+        sent = text[a:b]
+        if any(w in sent for w in _STAFF_NEEDLES) and _STAFF.search(sent):
             continue
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group(0)
