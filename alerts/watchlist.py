@@ -19,6 +19,8 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
+from monitor.models import safe_text
+
 # Longest first: the first suffix that ends a name is removed (repeatedly, so "Co., Ltd." loses both).
 CN_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "(有限合伙)", "(普通合伙)", "有限合伙", "合伙企业", "股份公司", "公司",
@@ -44,8 +46,8 @@ def _t2s():
 
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
-    """One original character → its normalised form ('' for spaces and separators)."""
-    if ch in _SPACE_LIKE or ch.isspace():
+    """One original character → its normalised form ('' for spaces, separators and invisible characters)."""
+    if ch in _SPACE_LIKE or ch.isspace() or not safe_text(ch):
         return ""
     s = unicodedata.normalize("NFKC", ch)
     if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in s):

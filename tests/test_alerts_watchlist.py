@@ -31,6 +31,8 @@ CASES = [
     ("处分决定", "统一社会信用代码：９１３１００００ＭＡ１ＦＬ１ＡＢ２Ｃ", [], "code", "９１３１００００ＭＡ１ＦＬ１ＡＢ２Ｃ"),
     ("处分决定", "登记编号为P1001234的管理人", [], "code", "P1001234"),
     ("处分决定", "", ["上海某某投资管理有限公司"], "exact", "上海某某投资管理有限公司"),
+    # invisible characters (word joiner, bidi override) inside a name do not hide it
+    ("处分决定", "当事人：上海某某\u2060投资管理\u202e有限公司", [], "exact", "上海某某\u2060投资管理\u202e有限公司"),
     # fuzzy: one character off in a respondent name, and in the title
     ("处分决定", "", ["上海某某投资管里有限公司"], "fuzzy", "上海某某投资管里有限公司"),
     ("关于上海某某投姿管理有限公司的处分", "", [], "fuzzy", None),
