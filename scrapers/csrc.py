@@ -187,6 +187,10 @@ def _item(r: dict[str, Any], channel_name: str) -> Item:
     url = _official(raw_url, SOURCE.base_url + "/")
     if url is None:
         raise ValueError(f"unusable url {raw_url[:80]!r}")
+    host = (urlsplit(url).hostname or "").lower()
+    if host != "csrc.gov.cn" and not host.endswith(".csrc.gov.cn"):
+        # a notice must live on the regulator's site: it is stored, linked in mails and fetched as the official text
+        raise ValueError(f"url off the CSRC site {raw_url[:80]!r}")
     title = clean_text(str(r.get("title") or r.get("subTitle") or "")).replace("\n", " ")
     if not title:
         raise ValueError("no title")

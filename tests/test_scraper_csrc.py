@@ -127,6 +127,15 @@ def test_one_bad_result_is_a_problem_not_a_crash() -> None:
     assert len(p.items) == 1 and p.problems == ["result 1: no url"]
 
 
+def test_result_off_the_csrc_site_is_a_problem() -> None:
+    rows = [{"title": "t", "url": u, "publishedTimeStr": "2024-01-02 00:00:00", "content": "正文"}
+            for u in ("//evil.example/x.shtml", "https://csrc.gov.cn.evil.example/a", "//neris.csrc.gov.cn/a.shtml")]
+    p = csrc.parse_list(json.dumps({"data": {"total": 3, "page": 1, "results": rows}}), "u")
+    assert [i.url for i in p.items] == ["https://neris.csrc.gov.cn/a.shtml"]
+    assert p.problems == ["result 0: url off the CSRC site '//evil.example/x.shtml'",
+                          "result 1: url off the CSRC site 'https://csrc.gov.cn.evil.example/a'"]
+
+
 # ---------------------------------------------------------------- channels and identity
 
 
