@@ -14,6 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+try:  # a C Aho-Corasick automaton finds every literal in one pass; without it a trie regex does the same, slower
+    import ahocorasick as _ahocorasick
+except ImportError:  # pragma: no cover
+    _ahocorasick = None
+
 try:  # Python 3.11+: the parser lives in re._parser (sre_parse is a deprecated alias)
     from re import _constants as _C
     from re import _parser as _P
@@ -304,6 +309,7 @@ class Triggers:
         self._always: list[int] = []
         self._midword: list[tuple[int, tuple[str, ...]]] = []
         self._rx: re.Pattern | None = None
+        self._ac: Any = None
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -322,6 +328,7 @@ class Triggers:
             for lit in lits:
                 self._lits.setdefault(lit, []).append(idx)
         self._rx = None
+        self._ac = None
         return idx
 
     def _split(self, lit: str) -> tuple[Any, Any]:
@@ -334,6 +341,8 @@ class Triggers:
         return b[:n], b[n:]
 
     def _compile(self) -> None:
+        if _ahocorasick is not None:
+            self._compile_ac()
         heads: dict[Any, list[tuple[str, Any]]] = {}
         for lit in self._lits:
             h, t = self._split(lit)
@@ -361,6 +370,28 @@ class Triggers:
                 buckets.setdefault(lit[:n], []).append((lit, self._lits[lit]))
             self._by_head[(b" " + h) if self.lang == "en" else h] = (n, buckets)  # en: keyed as matched, space first
 
+    def _compile_ac(self) -> None:
+        """One automaton over every literal (en: in its scan form, led by the separator that marks a word start).
+        A key is found wherever the literal's scan form occurs; `startswith` on the text then confirms the literal
+        itself (the scan form is looser: any punctuation reads as a space)."""
+        groups: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for lit, ids in self._lits.items():
+            if self.lang == "en":
+                key = " " + lit.encode("ascii", "replace").translate(_SCAN_TABLE).decode("ascii")
+            else:
+                key = lit
+            groups.setdefault(key, []).append((lit, tuple(ids)))
+        ac = _ahocorasick.Automaton()
+        for key, items in groups.items():
+            # offset of the literal's start from the key's last character (en: the key leads by one separator,
+            # which sits one place before the literal in the text, so the offsets coincide)
+            ac.add_word(key, (len(key) - 1, tuple(items)))
+        if len(ac):
+            ac.make_automaton()
+            self._ac = ac
+        else:
+            self._ac = False
+
     def scan(self, text: str, lo: int = 0) -> "Hits":
         """Rules that may match text (at or after lo): rule index → offsets where one of its literals starts.
         Nothing is matched yet: `Hits.matches(i)` runs rule i's regex there, so a caller that stops at the first
@@ -370,7 +401,22 @@ class Triggers:
         out = Hits(self, text)
         by_head = self._by_head
         startswith = text.startswith
-        if self.lang == "en":
+        if self._ac is not None:
+            if self._ac:
+                hay = _scan_bytes(text).decode("ascii") if self.lang == "en" else text
+                for end, (back, items) in self._ac.iter(hay, lo):
+                    pos = end - back
+                    for lit, ids in items:
+                        if startswith(lit, pos):
+                            for i in ids:
+                                if i in out:
+                                    out[i].append(pos)
+                                else:
+                                    out[i] = [pos]
+                for lst in out.values():  # found in order of their ends: put each rule's offsets in text order
+                    if len(lst) > 1:
+                        lst.sort()
+        elif self.lang == "en":
             for m in self._rx.finditer(_scan_bytes(text), lo):
                 pos = m.start()  # the separator's bytes offset = the literal's text offset (bytes lead by one)
                 n, buckets = by_head[m.group()]

@@ -15,6 +15,7 @@ import pytest
 from monitor import extract as ex
 from monitor.classify import Classifier
 from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh
+from monitor import rulematch
 from monitor.rulematch import Triggers
 
 
@@ -251,7 +252,10 @@ def test_operator_phrases_extend_the_rules():
     ("zh", ["未(按规定|及时)?(办理|履行)[^。;]{0,10}备案", "罚款", "警示函(的)?(监督管理)?措施", "未按规定", "按规定"],
      "一是未按规定办理备案手续;二是未及时履行备案;决定采取出具警示函的监督管理措施,并处罚款。罚款"),
 ])
-def test_trigger_scan_finds_what_each_regex_finds(lang, patterns, text):
+@pytest.mark.parametrize("automaton", [True, False])
+def test_trigger_scan_finds_what_each_regex_finds(lang, patterns, text, automaton, monkeypatch):
+    if not automaton:  # the trie-regex scan used when pyahocorasick is missing finds the same
+        monkeypatch.setattr(rulematch, "_ahocorasick", None)
     tr = Triggers(lang)
     for p in patterns:
         tr.add(re.compile(p), p)
