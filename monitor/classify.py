@@ -41,22 +41,30 @@ class _Ctx:
     """Context cues of one (lower-cased) English text, from its trigger scan: kind → sorted (start, end, order),
     matched on first use of a kind."""
 
-    __slots__ = ("hits", "kinds", "_by_kind")
+    __slots__ = ("hits", "_groups", "_by_kind")
 
-    def __init__(self, hits: Any, kinds: dict[str, list[int]]):
+    def __init__(self, hits: Any):
         self.hits = hits
-        self.kinds = kinds
+        self._groups: dict[str, list[int]] | None = None
         self._by_kind: dict[str, list[tuple[int, int, int]]] = {}
 
     def get(self, kind: str) -> list[tuple[int, int, int]]:
         lst = self._by_kind.get(kind)
         if lst is None:
+            groups = self._groups
+            if groups is None:  # the cue rules the scan found, by kind (one pass over the hits, not over all cues)
+                groups = self._groups = {}
+                rules = self.hits.trig.rules
+                for ri in self.hits:
+                    p = rules[ri][1]
+                    if type(p) is _Cue:
+                        groups.setdefault(p.kind, []).append(ri)
             lst = []
             hits = self.hits
-            for ri in self.kinds.get(kind, ()):
-                if ri in hits:
-                    order = hits.trig.rules[ri][1].order
-                    lst.extend((m.start(), m.end(), order) for m in hits.matches(ri))
+            rules = hits.trig.rules
+            for ri in groups.get(kind, ()):
+                order = rules[ri][1].order
+                lst.extend((m.start(), m.end(), order) for m in hits.matches(ri))
             lst.sort()
             self._by_kind[kind] = lst
         return lst
@@ -573,7 +581,7 @@ class Classifier:
         hits_x = tr.scan(xl)
         hits_t = tr.scan(tl)
         nr = self._nr["en"]
-        ctx_x = _Ctx(hits_x, self._cue_kinds)
+        ctx_x = _Ctx(hits_x)
         for ri in sorted(hits_x):
             if ri >= nv:
                 break
@@ -607,7 +615,7 @@ class Classifier:
         criminal_ctx = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
         for low, orig, spans, base, hits in units:
             sp_starts = [a for a, _ in spans]
-            ctx = ctx_x if base >= 0 else _Ctx(hits, self._cue_kinds)
+            ctx = ctx_x if base >= 0 else _Ctx(hits)
             for ri in sorted(hits):
                 if ri < nv:
                     continue

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-try:  # a C Aho-Corasick automaton finds every literal in one pass; without it a trie regex does the same, slower
-    import ahocorasick as _ahocorasick
+try:  # a compiled Aho-Corasick automaton finds every literal in one pass; without it a trie regex does the same, slower
+    import ahocorasick_rs as _ahocorasick
 except ImportError:  # pragma: no cover
     _ahocorasick = None
 
@@ -371,26 +371,32 @@ class Triggers:
             self._by_head[(b" " + h) if self.lang == "en" else h] = (n, buckets)  # en: keyed as matched, space first
 
     def _compile_ac(self) -> None:
-        """One automaton over every literal (en: in its scan form, led by the separator that marks a word start).
-        A key is found wherever the literal's scan form occurs; `startswith` on the text then confirms the literal
-        itself (the scan form is looser: any punctuation reads as a space)."""
-        groups: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        """One automaton over every literal (en: in its scan form, led by the separator that marks a word start, over
+        the scan bytes). A key is found wherever the literal's scan form occurs; en then confirms the literal itself
+        with `startswith` on the text (the scan form is looser: any punctuation reads as a space); zh keys are the
+        literals themselves."""
+        groups: dict[Any, list[tuple[int, str, tuple[int, ...]]]] = {}  # key → (shift, literal, rule ids)
         for lit, ids in self._lits.items():
             if self.lang == "en":
-                key = " " + lit.encode("ascii", "replace").translate(_SCAN_TABLE).decode("ascii")
+                key = b" " + lit.encode("ascii", "replace").translate(_SCAN_TABLE)
             else:
                 key = lit
-            groups.setdefault(key, []).append((lit, tuple(ids)))
-        ac = _ahocorasick.Automaton()
-        for key, items in groups.items():
-            # offset of the literal's start from the key's last character (en: the key leads by one separator,
-            # which sits one place before the literal in the text, so the offsets coincide)
-            ac.add_word(key, (len(key) - 1, tuple(items)))
-        if len(ac):
-            ac.make_automaton()
-            self._ac = ac
-        else:
+            groups.setdefault(key, []).append((0, lit, tuple(ids)))
+        # en literals that may start inside a word: no separator in front, so the key starts one place before the
+        # literal's text offset (shift -1); their rule's own regex (lookbehind and all) is run at each offset later
+        for i, lits in self._midword:
+            for lit in lits:
+                groups.setdefault(lit.encode("ascii", "replace").translate(_SCAN_TABLE), []).append((-1, lit, (i,)))
+        if not groups:
             self._ac = False
+            return
+        keys = list(groups)
+        if self.lang == "en":
+            self._ac = _ahocorasick.BytesAhoCorasick(keys)
+            self._ac_vals = [tuple(groups[k]) for k in keys]
+        else:
+            self._ac = _ahocorasick.AhoCorasick(keys)
+            self._ac_vals = [tuple(i for _, _, ids in groups[k] for i in ids) for k in keys]
 
     def scan(self, text: str, lo: int = 0) -> "Hits":
         """Rules that may match text (at or after lo): rule index → offsets where one of its literals starts.
@@ -403,16 +409,29 @@ class Triggers:
         startswith = text.startswith
         if self._ac is not None:
             if self._ac:
-                hay = _scan_bytes(text).decode("ascii") if self.lang == "en" else text
-                for end, (back, items) in self._ac.iter(hay, lo):
-                    pos = end - back
-                    for lit, ids in items:
-                        if startswith(lit, pos):
-                            for i in ids:
-                                if i in out:
-                                    out[i].append(pos)
-                                else:
-                                    out[i] = [pos]
+                vals = self._ac_vals
+                if self.lang == "en":
+                    # the separator's bytes offset = the literal's text offset (the scan bytes lead by one)
+                    found = self._ac.find_matches_as_indexes(_scan_bytes(text)[lo:] if lo else _scan_bytes(text),
+                                                             overlapping=True)
+                    for k, start, _ in found:
+                        start += lo
+                        for sh, lit, ids in vals[k]:
+                            pos = start + sh
+                            if startswith(lit, pos) and pos >= lo:
+                                for i in ids:
+                                    if i in out:
+                                        out[i].append(pos)
+                                    else:
+                                        out[i] = [pos]
+                else:
+                    for k, pos, _ in self._ac.find_matches_as_indexes(text[lo:] if lo else text, overlapping=True):
+                        pos += lo
+                        for i in vals[k]:
+                            if i in out:
+                                out[i].append(pos)
+                            else:
+                                out[i] = [pos]
                 for lst in out.values():  # found in order of their ends: put each rule's offsets in text order
                     if len(lst) > 1:
                         lst.sort()
@@ -439,7 +458,7 @@ class Triggers:
                             else:
                                 out[i] = [pos]
         rules = self.rules
-        for i, lits in self._midword:
+        for i, lits in (self._midword if not self._ac else ()):
             ms = list(RuleSet.finditer(Gated(rules[i][0], lits, None, None), text, lo))
             if ms:
                 out[i] = [m.start() for m in ms]
