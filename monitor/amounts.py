@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -10,6 +11,13 @@ _DIGIT = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, 
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
 CN_NUM_CHARS = "".join(_DIGIT) + "".join(_SMALL) + "".join(_BIG)
+# No real fine, confiscation or penalty comes near this (10^15 yuan or dollars); a figure beyond it is a garbled or
+# hostile numeral (400 nines, 亿亿亿…), skipped rather than overflowing float arithmetic.
+MAX_AMOUNT = 1e15
+
+
+def _plausible(v: float) -> bool:
+    return math.isfinite(v) and -MAX_AMOUNT <= v <= MAX_AMOUNT
 
 
 def parse_cn_number(s: str) -> int | None:
@@ -45,15 +53,18 @@ def parse_cn_number(s: str) -> int | None:
 
 
 def parse_number(s: str) -> float | None:
-    """Arabic (with thousands separators) or Chinese numeral."""
+    """Arabic (with thousands separators) or Chinese numeral; None when not a number or beyond MAX_AMOUNT."""
     s = s.strip().replace(",", "").replace("，", "")
     if not s:
         return None
     try:
-        return float(s)
+        v = float(s)  # 400 digits read as inf, not an error
     except ValueError:
         n = parse_cn_number(s)
-        return None if n is None else float(n)
+        if n is None or n > MAX_AMOUNT:  # a huge int cannot even become a float (OverflowError)
+            return None
+        v = float(n)
+    return v if _plausible(v) else None
 
 
 def as_number(x: float) -> int | float:
@@ -90,7 +101,7 @@ def find_amounts_zh(text: str) -> list[Amount]:
         else:
             v = parse_number(m.group("cn"))
             mult = 1
-        if v is None:
+        if v is None or not _plausible(v * mult):
             continue
         out.append(Amount(as_number(v * mult), "CNY", m.start(), m.end()))
     return out
@@ -116,6 +127,8 @@ def find_amounts_en(text: str, *, default_currency: str = "USD") -> list[Amount]
             continue
         scale = (m.group("scale") or "").lower()
         v *= _SCALE.get(scale, 1.0)
+        if not _plausible(v):
+            continue
         sym = m.group("sym").strip().upper()
         out.append(Amount(as_number(v), _SYMBOL_CCY.get(sym, default_currency), m.start(), m.end()))
     return out
@@ -133,4 +146,6 @@ def parse_amount_en(s: str, *, default_currency: str = "USD") -> Amount | None:
     if v is None:
         return None
     v *= _SCALE.get((m.group("scale") or "").lower(), 1.0)
+    if not _plausible(v):
+        return None
     return Amount(as_number(v), default_currency, m.start(), m.end())

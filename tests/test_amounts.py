@@ -44,3 +44,24 @@ def test_bare_figure_takes_the_default_currency():
     a = parse_amount_en("a financial penalty of 1,200,000; and", default_currency="GBP")
     assert (a.value, a.currency) == (1_200_000, "GBP")
     assert parse_amount_en("in 2016 the firm", default_currency="GBP") is None
+
+
+@pytest.mark.parametrize("text", ["9" * 400 + "元", "一" * 400 + "元", "一" + "亿" * 60 + "元", "$" + "9" * 400,
+                                  "9" * 400, "$9" + "9" * 20 + " billion", "2" * 17 + "元"])
+def test_numerals_beyond_any_real_amount_are_skipped(text):
+    assert find_amounts_zh(text) == []
+    assert find_amounts_en(text) == []
+    assert parse_amount_en(text) is None
+
+
+def test_largest_plausible_amount_is_still_read():
+    assert [a.value for a in find_amounts_zh("罚款9000亿元")] == [900_000_000_000]
+    assert parse_amount_en("a penalty of $950 billion").value == 950_000_000_000
+
+
+def test_classify_skips_an_overflowing_fine():
+    from monitor.classify import Classifier
+
+    out = Classifier().classify("行政处罚决定书", "对张三处以" + "一" * 400 + "元罚款。")
+    assert out["fine"] is None
+    assert "fine" in out["sanctions"]
