@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from monitor.models import FORMAT_CHARS
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -25,7 +27,14 @@ _MANY_NL = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 # used in document numbers (〔〕) and map the few remaining variants by hand.
 _PUNCT_MAP = {"【": "[", "】": "]", "〖": "[", "〗": "]", "﹝": "〔", "﹞": "〕", "\u2002": " ", "\u2003": " ",
               "\u2009": " ", "\u200b": "", "\ufeff": "", "\u2018": "'", "\u2019": "'", "\r": ""}
-_PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + "]")
+# Format characters (bidi overrides, word joiner, zero-width and soft hyphen, tag characters: monitor.models.FORMAT_CHARS)
+# are invisible and split words (内\u2060幕交易): dropped in the same pass. Evidence is cut from the normalised text,
+# so it stays verbatim in it.
+_PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + FORMAT_CHARS + "]")
+
+
+def _punct(m: re.Match[str]) -> str:
+    return _PUNCT_MAP.get(m.group(), "")
 
 
 def _ws_run(m: re.Match[str]) -> str:
@@ -97,11 +106,12 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_zh(text: str) -> str:
-    """NFKC width folding, 繁→简, CJK-internal spaces and wrapped lines removed, blank-line runs collapsed."""
+    """NFKC width folding, format characters dropped, 繁→简, CJK-internal spaces and wrapped lines removed, blank-line
+    runs collapsed."""
     if not text:
         return ""
     s = unicodedata.normalize("NFKC", text)
-    s = _PUNCT.sub(lambda m: _PUNCT_MAP[m.group()], s)
+    s = _PUNCT.sub(_punct, s)
     s = to_simplified(s)
     s = _WS_RUN.sub(_ws_run, s)
     s = _MANY_NL.sub("\n\n", s)
@@ -110,17 +120,21 @@ def normalize_zh(text: str) -> str:
 
 _EN_MAP = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
            "\u00a0": " ", "\u200b": "", "\ufeff": "", "\r": ""}
-_EN_FIX = re.compile("[" + "".join(_EN_MAP) + "]")
+_EN_FIX = re.compile("[" + "".join(_EN_MAP) + FORMAT_CHARS + "]")
+
+
+def _en_fix(m: re.Match[str]) -> str:
+    return _EN_MAP.get(m.group(), "")
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
 
 
 def normalize_en(text: str) -> str:
-    """Typographic quotes and dashes to ASCII, runs of spaces collapsed (offsets stay meaningful)."""
+    """Typographic quotes and dashes to ASCII, format characters dropped, runs of spaces collapsed."""
     if not text:
         return ""
     s = text
     if not s.isascii() or "\r" in s:
-        s = _EN_FIX.sub(lambda m: _EN_MAP[m.group()], s)
+        s = _EN_FIX.sub(_en_fix, s)
     if "  " in s or "\t" in s:
         s = _SPACE_RUN.sub(" ", s)
     return s.strip()

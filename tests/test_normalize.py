@@ -50,3 +50,22 @@ def test_split_sentences_en_abbreviations_and_missing_spaces():
     assert got == ["The SEC charged Mr. Smith of Acme Inc. with fraud.", "The complaint seeks penalties.",
                    "The court entered judgment.", "See Litigation Release No. 23031 (June 26, 2014).",
                    "J. Doe paid $1.5 million."]
+
+
+@pytest.mark.parametrize("ch", ["\u202e", "\u2060", "\u200d", "\u00ad", "\u2066", "\U000e0041", "\u200b", "\ufeff"])
+def test_format_characters_are_dropped_in_both_normalisers(ch):
+    assert normalize_zh(f"内幕{ch}交易") == "内幕交易"
+    assert normalize_en(f"insider{ch} trad{ch}ing") == "insider trading"
+
+
+def test_format_characters_do_not_hide_a_violation_and_evidence_stays_verbatim():
+    from monitor.classify import classify
+
+    title, text = "行政处罚决定书", "经查,当事人从事内\u2060幕交易,违反《证券法》第五十条。"
+    out = classify(title, text)
+    assert "insider_trading" in out["violations"]
+    assert out["evidence"]["insider_trading"] in normalize_zh(text)
+    out = classify("SEC Charges Trader", "The SEC charged John Doe with in\u202esider trad\u00ading in Acme stock.")
+    assert "insider_trading" in out["violations"]
+    assert out["evidence"]["insider_trading"] in normalize_en(
+        "The SEC charged John Doe with in\u202esider trad\u00ading in Acme stock.")
