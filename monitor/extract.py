@@ -338,16 +338,48 @@ _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
 _AND_CAP = re.compile(r" and (?=[A-Z])")
+# _CHARGE_CTX and _STAFF are alternations of plain literals: a sentence matches one iff one of these literals lies
+# wholly inside it. One Aho-Corasick pass over the opening sentences finds them all (kind 0 charge, 1 staff).
+_CHARGE_LITS = tuple(_CHARGE_CTX.pattern.split("|"))
+_STAFF_LITS = ("conducted by", "led by", "supervised by", "assisted by", "assistance of", "assistance from",
+               "handled by", "Judge", "Honorable", "trial team", "trial counsel", "paralegal", "appreciates",
+               "consisted of", "with assistance", "Co-Chief", "Chief of")
+try:
+    import ahocorasick_rs as _ac
+
+    _CTX_AC = _ac.AhoCorasick(list(_CHARGE_LITS) + list(_STAFF_LITS))
+except ImportError:  # pragma: no cover
+    _CTX_AC = None
+_N_CHARGE = len(_CHARGE_LITS)
+
+
+def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, bool]]:
+    """(charge context, staff) for each sentence: a _CHARGE_CTX / _STAFF match lies wholly inside it."""
+    if _CTX_AC is None or not sentences:  # pragma: no cover
+        return [(_CHARGE_CTX.search(text, a, b) is not None,
+                 any(w in text[a:b] for w in _STAFF_NEEDLES) and _STAFF.search(text[a:b]) is not None)
+                for a, b in sentences]
+    hi = sentences[-1][1]
+    found = _CTX_AC.find_matches_as_indexes(text[:hi], overlapping=True)
+    out = []
+    for a, b in sentences:
+        charge = staff = False
+        for k, s, e in found:
+            if s >= a and e <= b:
+                if k < _N_CHARGE:
+                    charge = True
+                else:
+                    staff = True
+        out.append((charge, staff))
+    return out
 
 
 def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
     """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {}
-    for a, b in sentences[:6]:
-        if not _CHARGE_CTX.search(text, a, b):
-            continue
-        sent = text[a:b]
-        if any(w in sent for w in _STAFF_NEEDLES) and _STAFF.search(sent):
+    opening = sentences[:6]
+    for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
+        if not charge or staff:
             continue
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group(0)

@@ -273,3 +273,16 @@ def test_org_spans_match_the_lazy_pattern():
     for _ in range(3000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 60)))
         assert list(ex.org_spans(s)) == [m.span() for m in ex._ORG.finditer(s)], s
+
+
+def test_charge_and_staff_flags_match_the_regexes():
+    pieces = ["charged ", "Judge ", "led by", "assistance ", "of ", "from ", "trial ", "counsel", "Co-Chief", "pled ",
+              "alleg", "a", ". ", "X", "violat", "Chief of", "the "]
+    rnd = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        cuts = sorted(rnd.sample(range(len(text) + 1), min(len(text) + 1, 4)))
+        sents = [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
+        want = [(ex._CHARGE_CTX.search(text, a, b) is not None, ex._STAFF.search(text[a:b]) is not None)
+                for a, b in sents]
+        assert ex._ctx_flags(text, sents) == want, (text, sents)
