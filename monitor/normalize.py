@@ -14,7 +14,7 @@ from monitor.models import FORMAT_CHARS
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_NON_CJK_RUN = re.compile(f"[^{_CJK}]+")
 # One pass over whitespace; the callback decides from the neighbours (lookbehinds on every position are slow).
 _WS = re.compile(r"[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*|[ \t\u3000\u00a0]+")
 # The same pieces found from maximal runs (a character-class start lets sre skip ahead; the pattern above, led by an
@@ -94,7 +94,7 @@ def detect_lang(title: str, text: str) -> str:
         return "en"
     if sample.isascii():
         return "en"
-    n = sum(map(len, _CJK_RUN.findall(sample)))  # runs, not characters: far fewer objects
+    n = len(_NON_CJK_RUN.sub("", sample))  # the CJK characters, counted without a string per run
     return "zh" if n >= 4 and n * 20 >= len(sample) else "en"
 
 
