@@ -23,6 +23,7 @@ import yaml
 from monitor import amounts as am
 from monitor import extract as ex
 from monitor.rulematch import Hits, Triggers
+from monitor.rulematch import _ahocorasick
 from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh, split_sentences_en
 from monitor.taxonomy import load_taxonomy
 
@@ -612,7 +613,7 @@ class Classifier:
         currency = {"FCA": "GBP"}.get(issuer or "", "USD")
         units = [(tl, t, [(0, len(t))], -1, hits_t)] if t else []
         units.append((xl, x, sents, 0, hits_x))
-        criminal_ctx = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
+        criminal_ctx = self._CRIMINAL_CTX
         for low, orig, spans, base, hits in units:
             sp_starts = [a for a, _ in spans]
             ctx = ctx_x if base >= 0 else _Ctx(hits)
@@ -820,6 +821,7 @@ class Classifier:
         total = sum(v * max(c.values()) for v, c in per_value.items())
         return {"amount": am.as_number(total), "currency": currency}
 
+    _CRIMINAL_CTX = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
     _CRIMINAL_TITLE = re.compile(r"\b(sentenced|sentence|pleads? guilty|pled guilty|pleaded guilty|indicted|convicted|"
                                  r"guilty verdict|arrested|criminal)\b")
 
@@ -833,11 +835,22 @@ class Classifier:
                  "judgment against", "final order", "judgments against")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
 
+    _STATUS_ORDER = (("settled", _SETTLED), ("judgment", _JUDGMENT), ("charged", _CHARGED))
+    _STATUS_CUES = [c for _, cues in _STATUS_ORDER for c in cues]
+    _STATUS_OF = [rank for rank, (_, cues) in enumerate(_STATUS_ORDER) for _ in cues]
+    _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES) if _ahocorasick is not None else None
+
     def _en_status(self, tl: str, xl: str, sanctions: dict[str, str]) -> str | None:
+        """settled if any settlement cue occurs, else judgment, else charged (one automaton pass finds them all)."""
         if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
             return None
         both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
-        for cues, status in ((self._SETTLED, "settled"), (self._JUDGMENT, "judgment"), (self._CHARGED, "charged")):
+        if self._STATUS_AC is not None:
+            ranks = self._STATUS_OF
+            best = min((ranks[k] for k, _, _ in self._STATUS_AC.find_matches_as_indexes(both, overlapping=True)),
+                       default=None)
+            return None if best is None else self._STATUS_ORDER[best][0]
+        for status, cues in self._STATUS_ORDER:  # pragma: no cover - without ahocorasick_rs
             for c in cues:
                 if c in both:
                     return status
