@@ -838,7 +838,7 @@ class Classifier:
     _STATUS_ORDER = (("settled", _SETTLED), ("judgment", _JUDGMENT), ("charged", _CHARGED))
     _STATUS_CUES = [c for _, cues in _STATUS_ORDER for c in cues]
     _STATUS_OF = [rank for rank, (_, cues) in enumerate(_STATUS_ORDER) for _ in cues]
-    _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES) if _ahocorasick is not None else None
+    _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES, implementation=_ahocorasick.Implementation.DFA) if _ahocorasick is not None else None
 
     def _en_status(self, tl: str, xl: str, sanctions: dict[str, str]) -> str | None:
         """settled if any settlement cue occurs, else judgment, else charged (one automaton pass finds them all)."""

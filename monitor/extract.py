@@ -347,7 +347,7 @@ _STAFF_LITS = ("conducted by", "led by", "supervised by", "assisted by", "assist
 try:
     import ahocorasick_rs as _ac
 
-    _CTX_AC = _ac.AhoCorasick(list(_CHARGE_LITS) + list(_STAFF_LITS))
+    _CTX_AC = _ac.AhoCorasick(list(_CHARGE_LITS) + list(_STAFF_LITS), implementation=_ac.Implementation.DFA)
 except ImportError:  # pragma: no cover
     _CTX_AC = None
 _N_CHARGE = len(_CHARGE_LITS)

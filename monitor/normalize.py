@@ -176,49 +176,51 @@ _EN_ABBR = frozenset("no nos inc co corp ltd jr sr mr ms mrs dr st v vs al rel l
 
 def split_sentences_en(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of sentences. Cheap: stop characters are found with str.find, each checked with one
-    anchored match of _EN_STOP (the same matches as scanning with it), abbreviations checked in Python."""
-    spans: list[tuple[int, int]] = []
+    anchored match of _EN_STOP (the same matches as scanning with it), abbreviations checked in Python; leading
+    spaces/commas/line breaks of each sentence are skipped as it is cut."""
+    out: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
+    abbr = _EN_ABBR
     cands: list[int] = []
+    find = text.find
     for ch in ".!?":
-        i = text.find(ch)
+        i = find(ch)
         while i >= 0:
             cands.append(i)
-            i = text.find(ch, i + 1)
+            i = find(ch, i + 1)
     if "!" in text or "?" in text:
         cands.sort()
     match = _EN_STOP.match
     last = 0
-    for c in cands:
-        if c < last:
+    for a in cands:
+        if a < last:
             continue
-        m = match(text, c)
+        m = match(text, a)
         if m is None:
             continue
-        a, b = c, m.end()
-        last = b
+        b = last = m.end()
         if text[a] == ".":
             sp = text.rfind(" ", pos, a) + 1
-            w = sp if sp > pos else pos
-            word = text[w:a]
+            word = text[sp if sp > pos else pos:a]
             if not word.isalpha():
                 w = a
                 while w > pos and (text[w - 1].isalpha() or text[w - 1] == "."):
                     w -= 1
                 word = text[w:a]
-            word = word.lower()
-            if word in _EN_ABBR or (len(word) == 1 and word.isalpha()) or (b < n and text[b].isdigit() and a > 0
-                                                                            and text[a - 1].isdigit()):
+            if len(word) < 6:  # no abbreviation is longer than 5 characters
+                word = word.lower()
+                if word in abbr or (len(word) == 1 and word.isalpha()):
+                    continue
+            if b < n and text[b].isdigit() and a > 0 and text[a - 1].isdigit():
                 continue
-        spans.append((pos, b))
+        while pos < b and text[pos] in " ,\n":
+            pos += 1
+        if pos < b:
+            out.append((pos, b))
         pos = b
+    while pos < n and text[pos] in " ,\n":
+        pos += 1
     if pos < n:
-        spans.append((pos, n))
-    out = []
-    for a, b in spans:
-        while a < b and text[a] in " ,\n":
-            a += 1
-        if a < b:
-            out.append((a, b))
+        out.append((pos, n))
     return out
