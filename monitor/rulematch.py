@@ -397,6 +397,12 @@ class Triggers:
         if self.lang == "en":
             self._ac = _ahocorasick.BytesAhoCorasick(keys, **_AC_OPTS)
             self._ac_vals = [tuple(groups[k]) for k in keys]
+            # a key whose literals are all plain a-z/0-9 words at shift 0 needs no confirmation: only those
+            # characters survive into the scan bytes unchanged, so the key's bytes are the literal's text
+            self._ac_sure = [tuple(i for _, _, ids in groups[k] for i in ids)
+                             if all(sh == 0 and lit.isascii() and lit.isalnum() and lit.islower() or
+                                    sh == 0 and lit.isascii() and lit.isdigit() for sh, lit, _ in groups[k]) else None
+                             for k in keys]
         else:
             self._ac = _ahocorasick.AhoCorasick(keys, **_AC_OPTS)
             self._ac_vals = [tuple(i for _, _, ids in groups[k] for i in ids) for k in keys]
@@ -417,8 +423,19 @@ class Triggers:
                     # the separator's bytes offset = the literal's text offset (the scan bytes lead by one)
                     found = self._ac.find_matches_as_indexes(_scan_bytes(text)[lo:] if lo else _scan_bytes(text),
                                                              overlapping=True)
+                    sure = self._ac_sure
+                    get = out.get
                     for k, start, _ in found:
                         start += lo
+                        ids = sure[k]
+                        if ids is not None:
+                            for i in ids:
+                                lst = get(i)
+                                if lst is None:
+                                    out[i] = [start]
+                                else:
+                                    lst.append(start)
+                            continue
                         for sh, lit, ids in vals[k]:
                             pos = start + sh
                             if startswith(lit, pos) and pos >= lo:
