@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 # --------------------------------------------------------------------------------------------- doc numbers
@@ -360,34 +361,35 @@ def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, 
                  any(w in text[a:b] for w in _STAFF_NEEDLES) and _STAFF.search(text[a:b]) is not None)
                 for a, b in sentences]
     hi = sentences[-1][1]
-    found = _CTX_AC.find_matches_as_indexes(text[:hi], overlapping=True)
-    out = []
-    for a, b in sentences:
-        charge = staff = False
-        for k, s, e in found:
-            if s >= a and e <= b:
-                if k < _N_CHARGE:
-                    charge = True
-                else:
-                    staff = True
-        out.append((charge, staff))
-    return out
+    charge = [False] * len(sentences)
+    staff = [False] * len(sentences)
+    starts = [a for a, _ in sentences]
+    ends = [b for _, b in sentences]
+    # sentences are ordered and disjoint: a match lies inside one only if inside the last one starting at or before it
+    for k, s, e in _CTX_AC.find_matches_as_indexes(text[:hi], overlapping=True):
+        i = bisect_right(starts, s) - 1
+        if i >= 0 and e <= ends[i]:
+            if k < _N_CHARGE:
+                charge[i] = True
+            else:
+                staff[i] = True
+    return list(zip(charge, staff))
 
 
 def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
     """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {}
+    stop = _STOP
     opening = sentences[:6]
     for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
         if not charge or staff:
             continue
-        for m in _CAP_RUN.finditer(text, a, b):
-          run = m.group(0)
+        for run in _CAP_RUN.findall(text, a, b):
           if " " not in run and run not in ("Jr", "Sr"):
               continue  # one word is never a name here (persons need 2-4 words, entities a name before the suffix)
           for part in (_AND_CAP.split(run) if " and " in run else (run,)):
             words = part.replace(",", "").split()
-            while words and words[0].lower().rstrip(".") in _STOP:
+            while words and words[0].lower().rstrip(".") in stop:
                 words.pop(0)
             while words and words[-1].lower() in ("of", "and", "&"):
                 words.pop()
@@ -398,8 +400,9 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             name = " ".join(words)
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 found.setdefault(name, {"name": name, "type": "institution"})
-            elif 2 <= len(words) <= 4 and not any(w.lower().rstrip(".") in _STOP for w in words) and \
-                    not any(name in k for k in found) and not words[-1].endswith("s") or name in ("Jr", "Sr"):
+            elif 2 <= len(words) <= 4 and not words[-1].endswith("s") and \
+                    not any(w.lower().rstrip(".") in stop for w in words) and \
+                    not any(name in k for k in found) or name in ("Jr", "Sr"):
                 found.setdefault(name, {"name": name, "type": "individual"})
         if len(found) >= 12:
             break
