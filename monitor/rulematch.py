@@ -97,6 +97,42 @@ def _lead(items: list[Any]) -> list[str] | None:
     return None
 
 
+def required_literal(rx: re.Pattern[str]) -> str | None:
+    """The longest literal every match contains after a variable-width part (`invest\\w*[^.;]{0,60}promissory
+    notes?` → "promissory note"), or None. A text without it cannot match, whatever the start offset."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _P.parse(rx.pattern, rx.flags)
+    except re.error:  # pragma: no cover
+        return None
+    flat: list[Any] = []
+
+    def walk(items: Any) -> None:
+        for op, av in items:
+            if op is _C.SUBPATTERN and not av[1] and not av[2]:  # a group without inline flags: its sequence
+                walk(av[-1])
+            else:
+                flat.append((op, av))
+
+    walk(list(parsed))
+    best = ""
+    run = ""
+    fixed = True  # still in the fixed leading literal (already found by the scan): not worth a check
+    for op, av in flat:
+        if op is _C.LITERAL:
+            run += chr(av)
+            continue
+        if run and not fixed and len(run) > len(best):
+            best = run
+        run = ""
+        if op not in _ZERO_WIDTH:
+            fixed = False
+    if run and not fixed and len(run) > len(best):
+        best = run
+    return best if len(best) >= 3 else None
+
+
 _P4 = re.compile(rb"(?<![a-z0-9])[a-z0-9]{1,4}")
 _EN_TABLE = bytes.maketrans(bytes(range(256)), bytes(
     c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256)))
@@ -308,6 +344,7 @@ class Triggers:
     def __init__(self, lang: str):
         self.lang = lang
         self.rules: list[tuple[re.Pattern[str], Any]] = []
+        self.need: list[str | None] = []  # per rule: a literal its matches contain (see required_literal)
         self._lits: dict[str, list[int]] = {}
         self._always: list[int] = []
         self._midword: list[tuple[int, tuple[str, ...]]] = []
@@ -321,6 +358,7 @@ class Triggers:
         """Add a rule; returns its index (scan results are keyed by it, rule order = index order)."""
         idx = len(self.rules)
         self.rules.append((rx, payload))
+        self.need.append(required_literal(rx))
         lits = leading_literals(rx.pattern)
         if lits and self.lang == "en" and (rx.pattern.startswith("(?<=") or
                                            any(not (lit[0].isascii() and lit[0].isalnum()) for lit in lits)):
@@ -503,6 +541,9 @@ class Hits(dict):
         """Rule i's matches in text order, non-overlapping (as finditer would give them from these offsets)."""
         rx = self.trig.rules[i][0]
         text = self.text
+        need = self.trig.need[i]
+        if need is not None and need not in text:
+            return
         last = -1
         prev = -1
         for pos in self.get(i, ()):
