@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,6 +154,29 @@ def _window(text: str, a: int, b: int, lo: int = 0, hi: int | None = None) -> st
     pad = max(0, (_EVIDENCE_MAX - (b - a)) // 2)
     s, e = max(lo, a - pad), min(hi, b + pad)
     return text[s:e].strip()
+
+
+_AMOUNT_KWS = ("penalt", "fine", "treasury", "disgorg")
+
+
+def _kw_spans(text: str, spans: list[tuple[int, int]], starts: list[int], kws: tuple[str, ...]) -> list[int]:
+    """Indices (ascending) of the ordered, disjoint spans wholly holding one of the keywords: each keyword found in
+    the whole text, its span by bisection (no slice of every span)."""
+    found: set[int] = set()
+    find = text.find
+    for kw in kws:
+        n = len(kw)
+        p = find(kw)
+        while p >= 0:
+            i = bisect_right(starts, p) - 1
+            if i >= 0 and p + n <= spans[i][1]:
+                found.add(i)
+                if i + 1 >= len(spans):
+                    break
+                p = find(kw, starts[i + 1])
+            else:
+                p = find(kw, p + 1)
+    return sorted(found)
 
 
 def _locate(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int:
@@ -637,10 +660,9 @@ class Classifier:
                             continue
                     sanctions.setdefault(rule.label, _window(orig, m.start(), m.end(), a, b))
                     break
-            for i, (a, b) in enumerate(spans):
+            for i in _kw_spans(low, spans, sp_starts, _AMOUNT_KWS):
+                a, b = spans[i]
                 sent = low[a:b]
-                if "penalt" not in sent and "fine" not in sent and "treasury" not in sent and "disgorg" not in sent:
-                    continue
                 for v, rel, kind, ccy in self._en_amounts(sent, currency):
                     mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind, ctx)
                     if mode != "imposed":
