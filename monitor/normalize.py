@@ -200,7 +200,8 @@ def split_sentences_en(text: str) -> list[tuple[int, int]]:
         if m is None:
             continue
         b = last = m.end()
-        if text[a] == ".":
+        if text[a] == "." and not (a - 6 >= pos and text[a - 6:a].isalpha()):
+            # (six letters before the stop: the word is longer than any abbreviation, and no digit)
             sp = text.rfind(" ", pos, a) + 1
             word = text[sp if sp > pos else pos:a]
             if not word.isalpha():
