@@ -33,7 +33,8 @@ twice":
    observe: they go back to `pending` (4xx, timeout, disconnect: the server did not say 250) or to `failed` (5xx).
 4. A row found in `sending` whose owner is gone means we crashed after sending the dot and before recording the
    answer: almost always after the server accepted (the gap between writing five bytes and the COMMIT of step 2 is
-   microseconds; the rest of the window is the server's processing and our commit). It becomes `unconfirmed`:
+   microseconds, as long as no WAL checkpoint runs inside it: flush_outbox turns the automatic checkpoint off and
+   checkpoints between deliveries; the rest of the window is the server's processing and our commit). It becomes `unconfirmed`:
    treated as delivered (never re-sent automatically, so no recipient gets it twice), and listed by
    `deliveries_view` / `monitor deliveries` with the reason, so an operator can check the recipient's mailbox and
    re-queue by hand (`requeue(db, id)`) in the rare case it did not arrive. At-most-once for this one window is
@@ -271,6 +272,11 @@ def flush_outbox(db, smtp_cfg, *, now: datetime | None = None, limit: int | None
     result.unconfirmed += recover(db, now=now)
     token = uuid.uuid4().hex
     owner = f"{_HOST}:{os.getpid()}:{token}"
+    # SQLite's automatic WAL checkpoint runs inside whichever commit crosses its threshold: inside the
+    # 'sending' update it would stretch the crash window from microseconds to tens of milliseconds. It is
+    # switched off while flushing and run between deliveries instead, outside any window.
+    autocheckpoint = db.execute("pragma wal_autocheckpoint").fetchone()[0]
+    db.execute("pragma wal_autocheckpoint = 0")
     with _ACTIVE_LOCK:
         _ACTIVE.add(token)
     try:
@@ -290,7 +296,9 @@ def flush_outbox(db, smtp_cfg, *, now: datetime | None = None, limit: int | None
                 continue  # another flusher took it
             row = next(iter(db.query("select * from deliveries where id = ?", [rid])))
             _send_one(db, smtp_cfg, row, owner, now, result)
+            db.execute("pragma wal_checkpoint(PASSIVE)")
     finally:
+        db.execute(f"pragma wal_autocheckpoint = {int(autocheckpoint)}")
         with _ACTIVE_LOCK:
             _ACTIVE.discard(token)
     return result
