@@ -27,6 +27,15 @@ from monitor.rulematch import _ahocorasick
 from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_clauses_zh, split_sentences_en
 from monitor.taxonomy import load_taxonomy
 
+# patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
+_ZH_CONFISCATED = re.compile(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)")
+_JOINT_SEVERAL = re.compile(r"joint(ly)? and several")
+_LIFETIME = re.compile(r"permanent|lifetime|for life")
+_N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
+_SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
+_DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+_PENALTY_AFTER = re.compile(r"\s*(?:in\s+)?(?:civil\s+)?penalt")
+
 __all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
 
 _EVIDENCE_MAX = 160
@@ -496,7 +505,7 @@ class Classifier:
             if any(s == "fine" for s, _ in found_here):
                 fine_amounts.extend(self._zh_fine_amounts(clause, len(targets)))
             if any(s == "confiscation" for s, _ in found_here):
-                for mm in re.finditer(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)", clause):
+                for mm in _ZH_CONFISCATED.finditer(clause):
                     amts = am.find_amounts_zh(mm.group(1))
                     if amts:
                         conf_amounts.append(amts[0].value)
@@ -672,7 +681,7 @@ class Classifier:
                         continue
                     if kind == "fine" and criminal_ctx.search(sent):
                         continue  # criminal fines are a sanction, not the civil penalty total
-                    joint = re.search(r"joint(ly)? and several", sent[rel: rel + 80]) is not None
+                    joint = _JOINT_SEVERAL.search(sent[rel: rel + 80]) is not None
                     if ccy != currency:
                         continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
                     fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
@@ -699,10 +708,10 @@ class Classifier:
                 ev = sanctions.get(sid, "").lower()
                 if not ev:
                     continue
-                if re.search(r"permanent|lifetime|for life", ev):
+                if _LIFETIME.search(ev):
                     params[sid] = {"years": "lifetime"}
                 else:
-                    mm = re.search(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year", ev)
+                    mm = _N_YEAR.search(ev)
                     if mm:
                         params[sid] = {"years": int(mm.group(1)) if mm.group(1).isdigit() else _EN_NUM_WORDS[mm.group(1)]}
         return self._result(violations, sanctions, params, respondents, fine, conf,
@@ -713,7 +722,7 @@ class Classifier:
         """Boundary rules between overlapping English ids (taxonomy boundary notes)."""
         # A false registration statement in a registered offering is fraudulent_issuance, not offering_fraud, unless
         # investors were also solicited into a specific scheme (Ponzi etc.).
-        if "fraudulent_issuance" in v and "offering_fraud" in v and not re.search(r"ponzi|promissory|prime bank|offering fraud",
+        if "fraudulent_issuance" in v and "offering_fraud" in v and not _SCHEME_WORDS.search(
                                                                                    v["offering_fraud"].lower()):
             v.pop("offering_fraud")
 
@@ -798,7 +807,7 @@ class Classifier:
                 kw = m.groupdict().get("kw") or "penalty"
                 kind = "fine" if kw.strip() == "fine" else "penalty"
                 # "$125,000 in disgorgement, prejudgment interest and a civil penalty": a combined figure, no penalty.
-                if rx is self._PEN_BEFORE and re.search(r"disgorg|interest", sent[m.end("amt"): m.start("kw")]):
+                if rx is self._PEN_BEFORE and _DISG_OR_INTEREST.search(sent[m.end("amt"): m.start("kw")]):
                     continue
                 a = am.parse_amount_en(m.group("amt"), default_currency=currency)
                 if a is None:
@@ -821,7 +830,7 @@ class Classifier:
             if pos in taken:
                 continue
             after = sent[m.end(g): m.end(g) + 30]
-            if re.match(r"\s*(?:in\s+)?(?:civil\s+)?penalt", after):
+            if _PENALTY_AFTER.match(after):
                 continue
             a = am.parse_amount_en(m.group(g), default_currency=currency)
             if a:

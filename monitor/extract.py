@@ -8,6 +8,27 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+# patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
+_WS_RUN = re.compile(r"\s+")
+_DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
+_LISTED_CO_END = re.compile(r"股份有限公司$")
+_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们))")
+_NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$")
+_NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
+_PARTY_LABEL = re.compile(r"当事人[:]\s*")
+_LINE_OR_SEMI = re.compile(r"\n|;")
+_NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)")
+_COMMA_OR_PAREN = re.compile(r"[,(]")
+_TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
+_DECISION_PAREN = re.compile(r"决定书\(([^)]{2,80})\)")
+_HEADING_LINE = re.compile(r"(?m)^([^\n:]{2,60})[:]\s*$")
+_NOT_ADDRESSEE = re.compile(r"决定|通知|公告|函|[0-9]")
+_BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
+_ADDR_LEAD = re.compile(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)")
+_ADDR_VERB_PREFIX = re.compile(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)")
+_REGULATOR_WORDS = re.compile(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社")
+_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|处)")
+
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
 # The same match found from its bracket (a character-class start sre skips to cheaply), then extended back over the
@@ -33,9 +54,9 @@ def find_doc_number(title: str, text: str, lang: str) -> str | None:
         for src in (head, title, text):
             found = _zh_doc_search(src)
             if found:
-                doc = re.sub(r"\s+", "", found)
+                doc = _WS_RUN.sub("", found)
                 # Drop narrative words glued before the number (收到...决定(〔2024〕195号) → 〔2024〕195号).
-                doc = re.sub(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))", "", doc)
+                doc = _DOC_PREFIX.sub("", doc)
                 if doc[0] in "[(":
                     doc = "〔" + doc[1:5] + "〕" + doc[6:]
                 return doc
@@ -168,7 +189,7 @@ _ROLE_PERSON = re.compile(r"(副董事长|董事长|总经理|财务负责人|�
 
 
 def _inst_role(name: str, sectors: set[str]) -> str | None:
-    if "listed" in sectors and re.search(r"股份有限公司$", name):
+    if "listed" in sectors and _LISTED_CO_END.search(name):
         return "listed_company"
     for role, rx in _INST_ROLE_ZH:
         if rx.search(name):
@@ -193,14 +214,14 @@ def _is_org(name: str) -> bool:
 
 def _clean_name(raw: str) -> str:
     s = raw.strip(" ,;:、。\"“”'")
-    s = re.sub(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们))", "", s)  # 你们 stays: it means all of them
-    s = re.sub(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$", "", s)
+    s = _NAME_LEAD.sub("", s)  # 你们 stays: it means all of them
+    s = _NAME_TAIL.sub("", s)
     s = _ROLE_WORDS.sub("", s) if not _is_org(s) else s
     return s.strip(" ,;:、")
 
 
 def _split_names(s: str) -> list[str]:
-    parts = re.split(r"[、,;]|及(?!其)|和(?!解)|与", s)
+    parts = _NAME_SEP.split(s)
     return [p for p in (_clean_name(x) for x in parts) if p]
 
 
@@ -255,37 +276,37 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
         return list(found.values())
 
     # 当事人: blocks, one party per line (or separated by ;)
-    for m in re.finditer(r"当事人[:]\s*", text):
+    for m in _PARTY_LABEL.finditer(text):
         block = text[m.end(): m.end() + 1200]
-        for line in re.split(r"\n|;", block):
+        for line in _LINE_OR_SEMI.split(block):
             line = line.strip()
             if not line:
                 continue
-            if re.match(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)", line) or len(line) > 200:
+            if _NOT_PARTY_LINE.match(line) or len(line) > 200:
                 if line.startswith("当事人"):
                     line = line[3:].lstrip(": ")  # the next party's own 当事人: line
                     if not line:
                         continue
                 else:
                     break
-            head = re.split(r"[,(]", line, maxsplit=1)[0]
+            head = _COMMA_OR_PAREN.split(line, maxsplit=1)[0]
             add(head, line)
         break
     # 关于对X、Y及Z采取/予以/给予 ... 的决定, 行政处罚决定书(A、B等12名责任主体)
     for src in (title, text[:300]):
-        m = re.search(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)", src)
+        m = _TITLE_TARGET.search(src)
         if m:
             for n in _split_names(m.group(1)):
                 add(n)
-        m = re.search(r"决定书\(([^)]{2,80})\)", src)
+        m = _DECISION_PAREN.search(src)
         if m:
             for n in _split_names(m.group(1)):
                 add(n)
     # Addressee line: "中天国富证券有限公司及方蔚、赵亮:" at the start of a line
-    for m in re.finditer(r"(?m)^([^\n:]{2,60})[:]\s*$", text[:600]):
+    for m in _HEADING_LINE.finditer(text[:600]):
         cand = m.group(1)
-        if "当事人" not in cand and not re.search(r"决定|通知|公告|函|[0-9]", cand):
-            for n in _split_names(re.sub(r"(董事会|全体股东)$", "", cand)):
+        if "当事人" not in cand and not _NOT_ADDRESSEE.search(cand):
+            for n in _split_names(_BOARD_SUFFIX.sub("", cand)):
                 add(n)
     # Role-labelled people named anywhere in the first part: 时任董事长王奇志
     for m in _ROLE_PERSON.finditer(text, 0, 3000):
@@ -293,9 +314,9 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
     if not found:
         src = title + "\n" + text[:400]
         for a, b in org_spans(src):
-            name = re.sub(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)", "", src[a:b])
-            name = re.sub(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)", "", name)
-            if not re.search(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社", name):
+            name = _ADDR_LEAD.sub("", src[a:b])
+            name = _ADDR_VERB_PREFIX.sub("", name)
+            if not _REGULATOR_WORDS.search(name):
                 add(name)
                 break
     return list(found.values())
@@ -303,7 +324,7 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
 
 def pair_target_names(clause: str) -> list[str]:
     """Names a sanction clause is addressed to: 对A给予警告 → [A]; 对B、C给予... → [B, C]."""
-    m = re.search(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|处)", clause)
+    m = _CLAUSE_TARGET.search(clause)
     if not m:
         return []
     return _split_names(m.group(1))
