@@ -163,7 +163,7 @@ def split_clauses_zh(text: str) -> list[tuple[int, int]]:
             pos = cut
     if pos < len(text):
         spans.append((pos, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return [(a, b) for a, b in spans if not text[a:b].isspace()]  # (spans are never empty)
 
 
 # English sentences end at . ! ? before an upper-case start (also with the SEC scrape's missing space,
