@@ -248,21 +248,11 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
 
     def add(name: str, desc: str = "") -> None:
         name = _clean_name(name)
-        if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关"):
+        if not name or any(name != k and (name in k) for k in found):  # a short form of a name we already have
             return
-        if any(name != k and (name in k) for k in found):  # a short form of a name we already have
-            return
-        if _is_org(name):
-            rec = {"name": name, "type": "institution"}
-            role = _inst_role(name, sectors)
-        elif _ZH_PERSON.match(name):
-            rec = {"name": name, "type": "individual"}
-            role = _person_role(desc)
-        else:
-            return
-        if role:
-            rec["role"] = role
-        found.setdefault(name, rec)
+        rec = party_zh(name, desc, sectors)
+        if rec is not None:
+            found.setdefault(name, rec)
 
     if table:
         name = table.get("当事人") or table.get("当事人名称") or ""
