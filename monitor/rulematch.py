@@ -493,19 +493,9 @@ class Triggers:
                 for lst in out.values():  # found in order of their ends: put each rule's offsets in text order
                     if len(lst) > 1:
                         lst.sort()
-        elif self.lang == "en":
-            for m in self._rx.finditer(_scan_bytes(text), lo):
-                pos = m.start()  # the separator's bytes offset = the literal's text offset (bytes lead by one)
-                n, buckets = by_head[m.group()]
-                for lit, ids in buckets.get(text[pos:pos + n], ()):
-                    if startswith(lit, pos):
-                        for i in ids:
-                            if i in out:
-                                out[i].append(pos)
-                            else:
-                                out[i] = [pos]
         else:
-            for m in self._rx.finditer(text, lo):
+            # en: the separator's bytes offset = the literal's text offset (the scan bytes lead by one)
+            for m in self._rx.finditer(_scan_bytes(text) if self.lang == "en" else text, lo):
                 pos = m.start()
                 n, buckets = by_head[m.group()]
                 for lit, ids in buckets.get(text[pos:pos + n], ()):
