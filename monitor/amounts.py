@@ -69,6 +69,8 @@ def parse_number(s: str) -> float | None:
 
 def as_number(x: float) -> int | float:
     """Whole amounts as int (500000, not 500000.0); cents kept (21167.05)."""
+    if type(x) is float and x.is_integer():  # round(x, 2) of a whole float is x itself
+        return int(x)
     r = round(x, 2)
     return int(r) if r == int(r) else r
 
@@ -136,9 +138,17 @@ def find_amounts_en(text: str, *, default_currency: str = "USD") -> list[Amount]
 
 def parse_amount_en(s: str, *, default_currency: str = "USD") -> Amount | None:
     """The first amount in s: with a sign, or a bare figure of 4+ digits in the default currency."""
-    found = find_amounts_en(s, default_currency=default_currency)
-    if found:
-        return found[0]
+    for m in _EN_AMOUNT.finditer(s):  # find_amounts_en(s)[0], without reading the amounts after it
+        v = parse_number(m.group("num"))
+        if v is None:
+            continue
+        scale = m.group("scale")
+        if scale:
+            v *= _SCALE.get(scale.lower(), 1.0)
+        if not _plausible(v):
+            continue
+        sym = m.group("sym").strip().upper()
+        return Amount(as_number(v), _SYMBOL_CCY.get(sym, default_currency), m.start(), m.end())
     m = _BARE_AMOUNT.search(s)
     if not m:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,10 +81,14 @@ class _Ctx:
 
     def any(self, kind: str, lo: int, hi: int) -> bool:
         """A cue of this kind lies wholly inside [lo, hi)."""
-        lst = self.get(kind)
+        lst = self._by_kind.get(kind)
+        if lst is None:
+            lst = self.get(kind)
         if not lst:
             return False
-        for a, b, _ in lst[bisect_left(lst, (lo,)):]:
+        # walk from the first cue at or after lo (an index walk, not a copy of the list's tail)
+        for i in range(bisect_left(lst, (lo,)), len(lst)):
+            a, b, _ = lst[i]
             if a >= hi:
                 break
             if b <= hi:
@@ -110,7 +114,8 @@ class _Ctx:
             self._by_kind[""] = merged  # type: ignore[assignment]
         out: list[tuple[int, int, str]] = []
         last = -1
-        for a, _, b, k in merged[bisect_left(merged, (lo,)):]:
+        for j in range(bisect_left(merged, (lo,)), len(merged)):
+            a, _, b, k = merged[j]
             if a >= hi:
                 break
             if b > hi or a < last:
@@ -198,6 +203,34 @@ def _locate(spans: list[tuple[int, int]], starts: list[int], pos: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+def _finds(text: str, needles: tuple[str, ...], start: int = 0) -> list[int]:
+    """Sorted offsets (at or after start) where any of the needles begins."""
+    out: list[int] = []
+    find = text.find
+    for w in needles:
+        i = find(w, start)
+        while i >= 0:
+            out.append(i)
+            i = find(w, i + 1)
+    out.sort()
+    return out
+
+
+def _iter_at(rx: re.Pattern[str], text: str, cands: list[int], start: int = 0) -> Iterator[re.Match[str]]:
+    """rx.finditer(text, start) when every match of rx can only begin at one of the sorted offsets cands: an
+    anchored match at each candidate past the previous match (sre's unanchored search tries every offset, and
+    patterns led by alternations or lookbehinds get no fast prefix skip). Matches are never empty here."""
+    last = start
+    match = rx.match
+    for p in cands:
+        if p < last:
+            continue
+        m = match(text, p)
+        if m is not None:
+            last = m.end()
+            yield m
 
 
 _RANGE = re.compile(r"以上[^。;]{0,16}以下")
@@ -784,6 +817,27 @@ class Classifier:
     _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
                        r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and)")
     _AMT_RX = re.compile(_AMT)
+    _PEN_AFTER_AT = ("civil", "financial penalty", "penalt", "fine")  # every _PEN_AFTER match begins with one
+
+    @staticmethod
+    def _amt_starts(sent: str, start: int) -> list[int]:
+        """Sorted offsets (at or after start) where an _AMT match can begin: a currency sign (us$ two before its
+        $), or one to three places before a comma that follows a digit (the grouped-number form)."""
+        out: list[int] = []
+        find = sent.find
+        for sym in ("$", "£", "€"):
+            i = find(sym, start)
+            while i >= 0:
+                out.append(i)
+                if i >= 2 + start and sym == "$" and sent[i - 2] == "u" and sent[i - 1] == "s":
+                    out.append(i - 2)
+                i = find(sym, i + 1)
+        i = find(",", start)
+        while i >= 0:
+            if i > start and sent[i - 1].isdigit():
+                out.extend(j for j in (i - 3, i - 2, i - 1) if j >= start)
+            i = find(",", i + 1)
+        return sorted(set(out))
 
     def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str, str]]:
         """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
@@ -800,7 +854,14 @@ class Classifier:
         if "treasury" in sent:
             runs.append((self._TREASURY, 0))
         for rx, start in runs:
-            for m in rx.finditer(sent, start):
+            # the same matches as rx.finditer(sent, start), tried only where one can begin (see _iter_at)
+            if rx is self._PEN_AFTER:
+                found = _iter_at(rx, sent, _finds(sent, self._PEN_AFTER_AT, start), start)
+            elif rx is self._PEN_BEFORE:
+                found = _iter_at(rx, sent, self._amt_starts(sent, start), start)
+            else:
+                found = rx.finditer(sent, start)
+            for m in found:
                 pos = m.start("amt")
                 if pos in taken:
                     continue
