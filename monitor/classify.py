@@ -819,6 +819,29 @@ class Classifier:
     _AMT_RX = re.compile(_AMT)
     _PEN_AFTER_AT = ("civil", "financial penalty", "penalt", "fine")  # every _PEN_AFTER match begins with one
 
+    @classmethod
+    def _pen_before_iter(cls, sent: str, cands: list[int], start: int) -> Iterator[re.Match[str]]:
+        """_iter_at for _PEN_BEFORE, skipping the digits after a currency sign whose match failed: a grouped number
+        starting among them ends where the sign's own number can end, and goes on the same way, so it fails too."""
+        last = start
+        dead_lo = dead_hi = -1
+        n = len(sent)
+        match = cls._PEN_BEFORE.match
+        for p in cands:
+            if p < last or dead_lo <= p < dead_hi:
+                continue
+            m = match(sent, p)
+            if m is not None:
+                last = m.end()
+                yield m
+            elif sent[p] in "$£€":
+                q = p + 2 if p + 1 < n and sent[p + 1].isspace() else p + 1
+                if q < n and sent[q] in "0123456789":
+                    e = q + 1
+                    while e < n and sent[e] in "0123456789,":
+                        e += 1
+                    dead_lo, dead_hi = q, e
+
     @staticmethod
     def _amt_starts(sent: str, start: int) -> list[int]:
         """Sorted offsets (at or after start) where an _AMT match can begin: a currency sign (us$ two before its
@@ -858,7 +881,9 @@ class Classifier:
             if rx is self._PEN_AFTER:
                 found = _iter_at(rx, sent, _finds(sent, self._PEN_AFTER_AT, start), start)
             elif rx is self._PEN_BEFORE:
-                found = _iter_at(rx, sent, self._amt_starts(sent, start), start)
+                # a match ends with its keyword: none begins after the last keyword
+                last_kw = max(sent.rfind("penalt"), sent.rfind("fine"))
+                found = self._pen_before_iter(sent, [p for p in self._amt_starts(sent, start) if p < last_kw], start)
             else:
                 found = rx.finditer(sent, start)
             for m in found:
