@@ -94,8 +94,19 @@ def detect_lang(title: str, text: str) -> str:
         return "en"
     if sample.isascii():
         return "en"
+    k = max(4, -(-len(sample) // 20))  # zh: at least k CJK characters (4, and a twentieth of the sample)
+    if k <= _AT_LEAST_MAX:
+        rx = _AT_LEAST.get(k)
+        if rx is None:
+            rx = _AT_LEAST[k] = re.compile(f"(?:[^{_CJK}]*+[{_CJK}]){{{k}}}")
+        return "zh" if rx.match(sample) is not None else "en"  # one pass that stops at the k-th
     n = len(_NON_CJK_RUN.sub("", sample))  # the CJK characters, counted without a string per run
     return "zh" if n >= 4 and n * 20 >= len(sample) else "en"
+
+
+# detect_lang: k → a pattern matching a text's opening up to its k-th CJK character (k ≤ _AT_LEAST_MAX: a bounded set)
+_AT_LEAST: dict[int, re.Pattern[str]] = {}
+_AT_LEAST_MAX = 200
 
 
 def to_simplified(text: str) -> str:
