@@ -309,6 +309,15 @@ class Classifier:
                 target.append(rule)
 
         self._sectors = {k: _alt(re.escape(normalize_zh(w)) for w in ws) for k, ws in (rules.get("sectors") or {}).items()}
+        # the same test in one automaton pass per text: a sector is present iff one of its words occurs
+        sector_words: dict[str, list[str]] = {}
+        for k, ws in (rules.get("sectors") or {}).items():
+            for w in ws:
+                sector_words.setdefault(normalize_zh(w), []).append(k)
+        self._sector_ac = None
+        if _ahocorasick is not None and sector_words and all(sector_words):
+            self._sector_ac = _ahocorasick.AhoCorasick(list(sector_words), implementation=_ahocorasick.Implementation.DFA)
+            self._sector_of = [frozenset(ks) for ks in sector_words.values()]
         self._sector_issuers = {k: set(v) for k, v in (rules.get("sector_issuers") or {}).items()}
         self._en_hedge = _alt(rules.get("en_hedges") or ["(?!)"])
         self._zh_neg = _alt(normalize_zh(w) for w in rules.get("zh_negations") or ["(?!)"])
@@ -406,7 +415,15 @@ class Classifier:
             body = f"{facts}。\n决定:{decision}。" if decision else f"{facts}。"
         else:
             body = x
-        sectors = {k for k, rx in self._sectors.items() if rx.search(t) or rx.search(body)}
+        if self._sector_ac is not None:
+            of = self._sector_of
+            present: set[str] = set()
+            for src in (t, body):
+                for i, _, _ in self._sector_ac.find_matches_as_indexes(src, overlapping=True):
+                    present |= of[i]
+            sectors = {k for k in self._sectors if k in present}
+        else:
+            sectors = {k for k, rx in self._sectors.items() if rx.search(t) or rx.search(body)}
         sectors |= {k for k, iss in self._sector_issuers.items() if issuer in iss}
 
         clauses = split_clauses_zh(body)
