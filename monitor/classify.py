@@ -35,6 +35,7 @@ _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|te
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
 _PENALTY_AFTER = re.compile(r"\s*(?:in\s+)?(?:civil\s+)?penalt")
+_DIGIT_COMMA = re.compile(r"[0-9],")
 
 __all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
 
@@ -860,24 +861,23 @@ class Classifier:
                     dead_lo, dead_hi = q, e
 
     @staticmethod
-    def _amt_starts(sent: str, start: int) -> list[int]:
-        """Sorted offsets (at or after start) where an _AMT match can begin: a currency sign (us$ two before its
-        $), or one to three places before a comma that follows a digit (the grouped-number form)."""
+    def _amt_starts(sent: str, start: int, hi: int) -> list[int]:
+        """Sorted offsets in [start, hi) where an _AMT match can begin: a currency sign (us$ two before its $), or
+        one to three places before a comma that follows a digit (the grouped-number form)."""
         out: list[int] = []
         find = sent.find
+        end = hi + 2
         for sym in ("$", "£", "€"):
-            i = find(sym, start)
+            i = find(sym, start, end)
             while i >= 0:
                 out.append(i)
                 if i >= 2 + start and sym == "$" and sent[i - 2] == "u" and sent[i - 1] == "s":
                     out.append(i - 2)
-                i = find(sym, i + 1)
-        i = find(",", start)
-        while i >= 0:
-            if i > start and sent[i - 1].isdigit():
-                out.extend(j for j in (i - 3, i - 2, i - 1) if j >= start)
-            i = find(",", i + 1)
-        return sorted(set(out))
+                i = find(sym, i + 1, end)
+        for m in _DIGIT_COMMA.finditer(sent, start, end):
+            d = m.start()
+            out.extend(j for j in (d - 2, d - 1, d) if j >= start)
+        return sorted({p for p in out if p < hi})
 
     def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str, str]]:
         """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
@@ -900,7 +900,7 @@ class Classifier:
             elif rx is self._PEN_BEFORE:
                 # a match ends with its keyword: none begins after the last keyword
                 last_kw = max(sent.rfind("penalt"), sent.rfind("fine"))
-                found = self._pen_before_iter(sent, [p for p in self._amt_starts(sent, start) if p < last_kw], start)
+                found = self._pen_before_iter(sent, self._amt_starts(sent, start, last_kw), start)
             else:
                 found = rx.finditer(sent, start)
             for m in found:
