@@ -31,6 +31,12 @@ _PUNCT_MAP = {"【": "[", "】": "]", "〖": "[", "〗": "]", "﹝": "〔", "﹞
 # are invisible and split words (内\u2060幕交易): dropped in the same pass. Evidence is cut from the normalised text,
 # so it stays verbatim in it.
 _PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + FORMAT_CHARS + "]")
+# The same class without its characters beyond the BMP (a class holding those is tested item by item, slowly), for
+# the usual text that has no such character at all (one range test finds out).
+_PUNCT_BMP = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) +
+                        re.sub("\\\\U[0-9a-fA-F]{8}(?:-\\\\U[0-9a-fA-F]{8})?|[\U00010000-\U0010ffff](?:-[\U00010000-\U0010ffff])?",
+                               "", FORMAT_CHARS) + "]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _punct(m: re.Match[str]) -> str:
@@ -39,7 +45,21 @@ def _punct(m: re.Match[str]) -> str:
 
 def _ws_run(m: re.Match[str]) -> str:
     k = m.group().count("\n")
-    return "\n" * k if k >= 2 else _ws(m)
+    if k >= 2:
+        return "\n" * k
+    # _ws(m), written in (one call less per run)
+    s = m.string
+    a, b = m.span()
+    prev = s[a - 1] if a else ""
+    nxt = s[b] if b < len(s) else ""
+    if k:
+        if prev and nxt and prev != "\n" and nxt != "\n" and (_is_cjk(prev) or prev in "，、（“") and (
+                _is_cjk(nxt) or nxt in "）”"):
+            return ""
+        return "\n"
+    if prev and nxt and ((_is_cjk(prev) and (_is_cjk(nxt) or nxt.isdigit())) or (prev.isdigit() and _is_cjk(nxt))):
+        return ""
+    return " "
 
 
 def _is_cjk(ch: str) -> bool:
@@ -122,7 +142,7 @@ def normalize_zh(text: str) -> str:
     if not text:
         return ""
     s = unicodedata.normalize("NFKC", text)
-    s = _PUNCT.sub(_punct, s)
+    s = (_PUNCT if _ASTRAL.search(s) else _PUNCT_BMP).sub(_punct, s)
     s = to_simplified(s)
     s = _WS_RUN.sub(_ws_run, s)
     s = _MANY_NL.sub("\n\n", s)
