@@ -33,9 +33,8 @@ _PUNCT_MAP = {"【": "[", "】": "]", "〖": "[", "〗": "]", "﹝": "〔", "﹞
 _PUNCT = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + FORMAT_CHARS + "]")
 # The same class without its characters beyond the BMP (a class holding those is tested item by item, slowly), for
 # the usual text that has no such character at all (one range test finds out).
-_PUNCT_BMP = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) +
-                        re.sub("\\\\U[0-9a-fA-F]{8}(?:-\\\\U[0-9a-fA-F]{8})?|[\U00010000-\U0010ffff](?:-[\U00010000-\U0010ffff])?",
-                               "", FORMAT_CHARS) + "]")
+_FORMAT_BMP = re.sub("[\U00010000-\U0010ffff](?:-[\U00010000-\U0010ffff])?", "", FORMAT_CHARS)
+_PUNCT_BMP = re.compile("[" + "".join(re.escape(k) for k in _PUNCT_MAP) + _FORMAT_BMP + "]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -152,6 +151,7 @@ def normalize_zh(text: str) -> str:
 _EN_MAP = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
            "\u00a0": " ", "\u200b": "", "\ufeff": "", "\r": ""}
 _EN_FIX = re.compile("[" + "".join(_EN_MAP) + FORMAT_CHARS + "]")
+_EN_FIX_BMP = re.compile("[" + "".join(_EN_MAP) + _FORMAT_BMP + "]")  # for text without astral characters
 
 
 def _en_fix(m: re.Match[str]) -> str:
@@ -165,7 +165,7 @@ def normalize_en(text: str) -> str:
         return ""
     s = text
     if not s.isascii() or "\r" in s:
-        s = _EN_FIX.sub(_en_fix, s)
+        s = (_EN_FIX if _ASTRAL.search(s) else _EN_FIX_BMP).sub(_en_fix, s)
     if "  " in s or "\t" in s:
         s = _SPACE_RUN.sub(" ", s)
     return s.strip()
