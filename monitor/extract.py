@@ -64,7 +64,10 @@ def find_doc_number(title: str, text: str, lang: str) -> str | None:
     m = _LR_URL.search(text)
     if m:
         return f"LR-{m.group(1)}"
-    m = _EN_DOC.search(title) or _EN_DOC.search(text[:300])
+    head = text[:300]
+    # every _EN_DOC alternative holds "rel" (any case; no other character folds to r, e or l): a cheap gate
+    m = (_EN_DOC.search(title) if "rel" in title.lower() else None) or (
+        _EN_DOC.search(head) if "rel" in head.lower() else None)
     if m:
         return m.group(1).replace(" ", "").upper()
     return None
