@@ -464,7 +464,8 @@ class Triggers:
                     sure = self._ac_sure
                     get = out.get
                     for k, start, _ in found:
-                        start += lo
+                        if lo:
+                            start += lo
                         ids = sure[k]
                         if ids is not None:
                             for i in ids:
@@ -473,23 +474,27 @@ class Triggers:
                                     out[i] = [start]
                                 else:
                                     lst.append(start)
-                            continue
-                        for sh, lit, ids in vals[k]:
-                            pos = start + sh
-                            if startswith(lit, pos) and pos >= lo:
-                                for i in ids:
-                                    if i in out:
-                                        out[i].append(pos)
-                                    else:
-                                        out[i] = [pos]
+                        else:
+                            for sh, lit, ids in vals[k]:
+                                pos = start + sh
+                                if startswith(lit, pos) and pos >= lo:
+                                    for i in ids:
+                                        lst = get(i)
+                                        if lst is None:
+                                            out[i] = [pos]
+                                        else:
+                                            lst.append(pos)
                 else:
+                    get = out.get
                     for k, pos, _ in self._ac.find_matches_as_indexes(text[lo:] if lo else text, overlapping=True):
-                        pos += lo
+                        if lo:
+                            pos += lo
                         for i in vals[k]:
-                            if i in out:
-                                out[i].append(pos)
-                            else:
+                            lst = get(i)
+                            if lst is None:
                                 out[i] = [pos]
+                            else:
+                                lst.append(pos)
                 for lst in out.values():  # found in order of their ends: put each rule's offsets in text order
                     if len(lst) > 1:
                         lst.sort()
