@@ -835,6 +835,7 @@ class Classifier:
     _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
                        r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and)")
     _AMT_RX = re.compile(_AMT)
+    _DISG_AT = ("disgorg", "us$", "$", "£")  # every _DISG match begins with one
     _PEN_AFTER_AT = ("civil", "financial penalty", "penalt", "fine")  # every _PEN_AFTER match begins with one
 
     @classmethod
@@ -927,7 +928,8 @@ class Classifier:
                         if b2:
                             taken.add(base + mm.start())
                             out.append((float(b2.value), base + mm.start(), kind, b2.currency))
-        for m in (self._DISG.finditer(sent) if "disgorg" in sent else ()):
+        # _DISG.finditer(sent), tried only where a match can begin: its word, or the currency sign of a figure
+        for m in (_iter_at(self._DISG, sent, _finds(sent, self._DISG_AT)) if "disgorg" in sent else ()):
             g = "amt" if m.group("amt") else "amt2"
             pos = m.start(g)
             if pos in taken:
