@@ -35,7 +35,6 @@ _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|te
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
 _PENALTY_AFTER = re.compile(r"\s*(?:in\s+)?(?:civil\s+)?penalt")
-_DIGIT_COMMA = re.compile(r"[0-9],")
 
 __all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
 
@@ -868,17 +867,19 @@ class Classifier:
         out: list[int] = []
         find = sent.find
         end = hi + 2
-        for sym in ("$", "£", "€"):
+        for sym in ("$",) if sent.isascii() else ("$", "£", "€"):
             i = find(sym, start, end)
             while i >= 0:
                 out.append(i)
                 if i >= 2 + start and sym == "$" and sent[i - 2] == "u" and sent[i - 1] == "s":
                     out.append(i - 2)
                 i = find(sym, i + 1, end)
-        for m in _DIGIT_COMMA.finditer(sent, start, end):
-            d = m.start()
-            out.extend(j for j in (d - 2, d - 1, d) if j >= start)
-        return sorted({p for p in out if p < hi})
+        i = find(",", start + 1, end)
+        while i >= 0:  # the first comma of a grouped number: a digit before it, three after it
+            if sent[i - 1] in "0123456789" and sent[i + 1:i + 4].isdigit():
+                out += (i - 3, i - 2, i - 1)
+            i = find(",", i + 1, end)
+        return sorted({p for p in out if start <= p < hi})
 
     def _en_amounts(self, sent: str, currency: str) -> list[tuple[float, int, str, str]]:
         """(value, offset, kind) for penalty and disgorgement amounts named in one lower-cased sentence."""
