@@ -887,12 +887,18 @@ class Classifier:
         taken: set[int] = set()
         # Each pattern runs only where it can match (cheap str.find gates): a penalty needs its keyword, the
         # treasury form its phrase, disgorgement its word; _PEN_AFTER cannot start before its first keyword.
-        kw = [i for i in (sent.find("penalt"), sent.find("fine"), sent.find("civil"), sent.find("financial penalty"))
-              if i >= 0]
         runs = []
-        if kw and (sent.find("penalt") >= 0 or sent.find("fine") >= 0):
-            runs.append((self._PEN_AFTER, min(kw)))
-            runs.append((self._PEN_BEFORE, max(0, min(i for i in (sent.find("penalt"), sent.find("fine")) if i >= 0) - 300)))
+        f_pen, f_fine = sent.find("penalt"), sent.find("fine")
+        if f_pen >= 0 or f_fine >= 0:
+            first = f_pen if f_fine < 0 or 0 <= f_pen < f_fine else f_fine  # the first penalty keyword
+            # _PEN_AFTER starts at the first of its keywords (only occurrences starting before `first` matter)
+            after = first
+            for w in ("civil", "financial penalty"):
+                i = sent.find(w, 0, first + len(w) - 1)
+                if 0 <= i < after:
+                    after = i
+            runs.append((self._PEN_AFTER, after))
+            runs.append((self._PEN_BEFORE, max(0, first - 300)))
         if "treasury" in sent:
             runs.append((self._TREASURY, 0))
         for rx, start in runs:
