@@ -46,31 +46,11 @@ def _ws_run(m: re.Match[str]) -> str:
     k = m.group().count("\n")
     if k >= 2:
         return "\n" * k
-    # _ws(m), written in (one call less per run)
     s = m.string
     a, b = m.span()
     prev = s[a - 1] if a else ""
     nxt = s[b] if b < len(s) else ""
     if k:
-        if prev and nxt and prev != "\n" and nxt != "\n" and (_is_cjk(prev) or prev in "，、（“") and (
-                _is_cjk(nxt) or nxt in "）”"):
-            return ""
-        return "\n"
-    if prev and nxt and ((_is_cjk(prev) and (_is_cjk(nxt) or nxt.isdigit())) or (prev.isdigit() and _is_cjk(nxt))):
-        return ""
-    return " "
-
-
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
-
-
-def _ws(m: re.Match[str]) -> str:
-    s, a, b = m.string, m.start(), m.end()
-    prev = s[a - 1] if a else ""
-    nxt = s[b] if b < len(s) else ""
-    if "\n" in m.group():
         # A single line break between CJK characters is a wrapped line (PDF/HTML extraction); blank lines stay.
         if prev and nxt and prev != "\n" and nxt != "\n" and (_is_cjk(prev) or prev in "，、（“") and (
                 _is_cjk(nxt) or nxt in "）”"):
@@ -80,6 +60,11 @@ def _ws(m: re.Match[str]) -> str:
     if prev and nxt and ((_is_cjk(prev) and (_is_cjk(nxt) or nxt.isdigit())) or (prev.isdigit() and _is_cjk(nxt))):
         return ""
     return " "
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
 
 
 @lru_cache(maxsize=1)
