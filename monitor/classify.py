@@ -241,6 +241,26 @@ _EN_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
 
 
+# The comma before a part of a decision addressed to another party: ,对孙丽采取… / ,对相关责任人王某给予…
+_PARTY_CUT = re.compile(r",(?=对[^。;,]{1,40}?(?:给予|予以|处以|采取|责令|作出|出具|并处|没收)"
+                        r"|(?:取消|撤销)[^。;,]{1,24}?任职资格|禁止[^。;,]{1,20}?从事)")
+
+
+def _party_parts(body: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The clauses, each cut before every part addressed to another party (see _PARTY_CUT)."""
+    if "," not in body:
+        return clauses
+    out: list[tuple[int, int]] = []
+    for lo, hi in clauses:
+        cut = lo
+        for m in _PARTY_CUT.finditer(body, lo, hi):
+            if m.end() > cut:
+                out.append((cut, m.end()))
+                cut = m.end()
+        out.append((cut, hi))
+    return out
+
+
 def _small_int(s: str) -> int | None:
     if s.isdigit():
         return int(s)
@@ -328,7 +348,10 @@ class Classifier:
         self._zh_decision_trig = Triggers("zh")
         for w in rules.get("zh_decision_markers") or []:
             self._zh_decision_trig.add(re.compile(normalize_zh(w)), w)
-        self._zh_blockers = _alt(rules.get("zh_sanction_blockers") or ["(?!)"])
+        self._zh_blockers = _alt(list(rules.get("zh_sanction_blockers") or []) + list(rules.get("zh_citation_blockers") or [])
+                                 or ["(?!)"])
+        self._zh_hard_blockers = _alt(rules.get("zh_sanction_blockers") or ["(?!)"])
+        self._zh_citation_blockers = _alt(rules.get("zh_citation_blockers") or ["(?!)"])
         self._zh_doc_blockers = _alt(rules.get("zh_document_blockers") or ["(?!)"])
         self._en_undetermined = _alt(rules.get("en_undetermined_cues") or ["(?!)"])
         self._en_history = _alt(rules.get("en_history_cues") or ["(?!)"])
@@ -476,6 +499,16 @@ class Classifier:
             return _window(src, m.start(), m.end(), lo, hi)
         return None
 
+    def _zh_blocked(self, body: str, lo: int, s: int) -> bool:
+        """A measure at s is not imposed when [lo, s) of its clause holds a blocker (拟, 事先告知, 复议, a quoted
+        provision…), or a legal citation that no decision marker (我局决定, 决定:) follows before s."""
+        if self._zh_hard_blockers.search(body, lo, s):
+            return True
+        for c in self._zh_citation_blockers.finditer(body, lo, s):
+            if not self._zh_decision.search(body, c.end(), s):
+                return True
+        return False
+
     def _zh_sanctions(self, t: str, body: str, clauses: list[tuple[int, int]], starts: list[int], issuer: str | None,
                       table: dict[str, str] | None, hits_title: Hits, hits_body: Hits):
         sanctions: dict[str, str] = {}
@@ -506,13 +539,17 @@ class Classifier:
                 if mm:
                     record(label, t, mm.start(), mm.end(), 0, len(t))
 
+        # Parts of a clause addressed to different parties (对A采取…,对B采取…) pair separately; blockers and evidence
+        # still read the whole clause.
+        parts = _party_parts(body, clauses)
+        part_starts = [a for a, _ in parts]
         per_clause: dict[int, list[tuple[str, int]]] = {}
         blocked: dict[int, re.Match[str] | None] = {}
         for ri in sorted(hits_body):
             if ri < nv:
                 continue
             rule = tr.rules[ri][1]
-            seen_clauses: set[int] = set()
+            seen_parts: set[int] = set()
             for mm in hits_body.matches(ri):
                 if mm.start() < region:
                     continue
@@ -520,17 +557,18 @@ class Classifier:
                 lo, hi = clauses[ci]
                 if ci not in blocked:
                     blocked[ci] = _RANGE.search(body, lo, hi)
-                if blocked[ci] or self._zh_blockers.search(body, lo, mm.start()):
+                if blocked[ci] or self._zh_blocked(body, lo, mm.start()):
                     continue
                 if rule.label != "no_sanction_case_closed" and self._zh_neg.search(body, max(lo, mm.start() - 4), mm.start()):
                     continue
-                if ci in seen_clauses:
+                pj = _locate(parts, part_starts, mm.start())
+                if pj in seen_parts:
                     continue
-                seen_clauses.add(ci)
+                seen_parts.add(pj)
                 sid = record(rule.label, body, mm.start(), mm.end(), lo, hi)
-                per_clause.setdefault(ci, []).append((sid, mm.end() - lo))
+                per_clause.setdefault(pj, []).append((sid, mm.end() - parts[pj][0]))
         for ci in sorted(per_clause):
-            lo, hi = clauses[ci]
+            lo, hi = parts[ci]
             clause = body[lo:hi]
             found_here = per_clause[ci]
             targets = ex.pair_target_names(clause)
@@ -639,7 +677,7 @@ class Classifier:
                     lst.append(sid)
                 if sid == "filing_suspension" and "months" in p:
                     r["filing_suspension_months"] = p["months"]
-                if sid == "market_ban" and "years" in p:
+                if sid in ("market_ban", "ban_from_office") and "years" in p:
                     r["ban_years"] = p["years"]
 
     # -------------------------------------------------------------------------------------------- English

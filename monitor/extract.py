@@ -15,10 +15,10 @@ _LISTED_CO_END = re.compile(r"股份有限公司$")
 _NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们))")
 _NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
-_PARTY_LABEL = re.compile(r"当事人[:]\s*")
+_PARTY_LABEL = re.compile(r"当事人(?:名称|姓名)?[:]\s*")
 _LINE_OR_SEMI = re.compile(r"\n|;")
 _NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)")
-_COMMA_OR_PAREN = re.compile(r"[,(]")
+_COMMA_OR_PAREN = re.compile(r"[,(。]")
 _TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
 _DECISION_PAREN = re.compile(r"决定书\(([^)]{2,80})\)")
 _HEADING_LINE = re.compile(r"(?m)^([^\n:]{2,60})[:]\s*$")
@@ -180,9 +180,9 @@ _INST_ROLE_ZH = [
     ("securities_firm", re.compile(r"证券(股份)?有限|证券公司|期货")),
     ("private_fund_manager", re.compile(r"私募|投资管理|资产管理|基金管理|股权投资|创业投资|投资基金")),
 ]
-_ROLE_WORDS = re.compile(r"(时任|原|现任|前)?(公司)?(实际控制人|控股股东|法定代表人|执行事务合伙人(委派代表)?|副?董事长|总经理|副总经理|总裁|财务总监|财务负责人|总会计师|"
+_ROLE_WORDS = re.compile(r"(时任|原|现任|前|相关)?(公司)?(实际控制人|控股股东|法定代表人|执行事务合伙人(委派代表)?|副?董事长|总经理|副总经理|总裁|财务总监|财务负责人|总会计师|"
                          r"董事会秘书|合规风控负责人|合规负责人|风控负责人|基金经理|投资经理|董事|监事|独立董事|高级管理人员|从业人员|员工|保荐代表人|"
-                         r"直接负责的主管人员|其他直接责任人员|负责人|兼|、|及)+")
+                         r"直接负责的主管人员|其他直接责任人员|责任人|当事人|负责人|兼|、|及)+")
 
 
 # 时任董事长王奇志: a role word then a 2-3 character name. (A leading 时任/公司/现任 adds nothing: no role is read from
@@ -315,12 +315,20 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
     return list(found.values())
 
 
+# A measure that names its party inside it: 取消李某高级管理人员任职资格3年, 禁止王五终身从事银行业工作.
+_BAN_TARGET = re.compile(r"(?:取消|撤销)([^。;,:]{2,20}?)的?(?:董事|监事|高级管理人员|高管人员|任职)"
+                         r"|禁止([^。;,:]{2,20}?)(?:终身|[0-9一二三四五六七八九十]+年内?)?从事")
+
+
 def pair_target_names(clause: str) -> list[str]:
-    """Names a sanction clause is addressed to: 对A给予警告 → [A]; 对B、C给予... → [B, C]."""
+    """Names a sanction clause is addressed to: 对A给予警告 → [A]; 对B、C给予... → [B, C]; 取消D任职资格 → [D]."""
     m = _CLAUSE_TARGET.search(clause)
-    if not m:
-        return []
-    return _split_names(m.group(1))
+    if m:
+        return _split_names(m.group(1))
+    m = _BAN_TARGET.search(clause)
+    if m:
+        return _split_names(m.group(1) or m.group(2))
+    return []
 
 
 # --------------------------------------------------------------------------------------------- en respondents

@@ -139,6 +139,52 @@ ZH_CASES = [
                                   {"name": "方蔚", "type": "individual", "sanctions": ["warning_letter"]},
                                   {"name": "赵亮", "type": "individual", "sanctions": ["warning_letter"]}]},
                  id="firm-and-two-people"),
+    pytest.param(  # a citation then the bureau's decision in one clause: the measure is imposed, not quoted law
+        ("关于对深圳市鼎盛资产管理有限公司采取出具警示函措施的决定",
+         "深圳市鼎盛资产管理有限公司:经查,你公司未按规定向投资者披露基金净值。根据《私募投资基金监督管理暂行办法》"
+         "第三十三条的规定,我局决定对你公司采取出具警示函的监督管理措施,并记入证券期货市场诚信档案。", "csrc"),
+        {"violations": ["info_disclosure_to_investors"], "sanctions": ["warning_letter", "integrity_record"],
+         "respondents": [{"name": "深圳市鼎盛资产管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["warning_letter", "integrity_record"]}]}, id="citation-then-decision"),
+    pytest.param(  # the same citation with no decision after it reads as the law's text: nothing imposed
+        ("通报", "经查,甲公司未按规定披露基金净值。根据《私募投资基金监督管理暂行办法》第三十三条的规定,可对其采取出具警示函措施。",
+         "csrc"),
+        {"sanctions": [], "fine": None}, id="citation-without-decision"),
+    pytest.param(  # an advance notice's 拟决定 stays a proposal even after a citation
+        ("通知", "经查,甲公司利用未公开信息交易。根据《证券法》第一百九十一条的规定,我会拟决定:对甲公司给予警告,并处以300万元罚款。",
+         "csrc"),
+        {"violations": ["unpublished_info_trading"], "sanctions": [], "fine": None}, id="citation-then-proposal"),
+    pytest.param(  # two people in one clause, each with their own ban length
+        ("中国证监会市场禁入决定书(赵强、孙丽)",
+         "当事人:赵强,男,时任甲公司董事长。\n当事人:孙丽,女,时任甲公司财务总监。\n经查明,甲公司年度报告存在虚假记载,虚增营业收入。"
+         "根据《证券市场禁入规定》第三条、第五条的规定,我会决定:对赵强采取终身市场禁入措施,对孙丽采取10年市场禁入措施。", "csrc"),
+        {"sanctions": ["market_ban"], "sanction_params": {"market_ban": {"years": "lifetime"}},
+         "respondents": [{"name": "赵强", "type": "individual", "role": "chairman", "sanctions": ["market_ban"],
+                          "ban_years": "lifetime"},
+                         {"name": "孙丽", "type": "individual", "role": "cfo", "sanctions": ["market_ban"],
+                          "ban_years": 10}]}, id="two-bans-one-clause"),
+    pytest.param(  # NFRA: a fine on the branch, a warning, a disqualification and a lifetime industry ban, each to its own party
+        ("国家金融监督管理总局某某监管局行政处罚信息公开表",
+         "当事人名称:某某银行股份有限公司某某分行。主要违法违规行为:贷后管理不到位,信贷资金被挪用。行政处罚内容:"
+         "对某某银行股份有限公司某某分行罚款人民币60万元;对张三给予警告;取消李四高级管理人员任职资格2年;禁止王五终身从事银行业工作。",
+         "nfra"),
+        {"violations": ["bank_prudential_breach"], "sanctions": ["admin_warning", "fine", "ban_from_office"],
+         "fine": {"amount": 600000, "currency": "CNY"},
+         "respondents": [{"name": "某某银行股份有限公司某某分行", "type": "institution", "role": "bank",
+                          "sanctions": ["fine"]},
+                         {"name": "张三", "type": "individual", "sanctions": ["admin_warning"]},
+                         {"name": "李四", "type": "individual", "sanctions": ["ban_from_office"], "ban_years": 2},
+                         {"name": "王五", "type": "individual", "sanctions": ["ban_from_office"],
+                          "ban_years": "lifetime"}]}, id="nfra-parties-own-measures"),
+    pytest.param(  # a firm's measure and another person's interview in one clause; 相关当事人 is not a name
+        ("关于对北京金石基金销售有限公司及相关当事人采取责令改正措施的决定",
+         "北京金石基金销售有限公司、刘洋:经查,你公司向不合格投资者销售私募基金产品。刘洋作为公司总经理,对上述行为负有责任。"
+         "根据《证券期货投资者适当性管理办法》第三十七条的规定,我局决定对你公司采取责令改正的行政监管措施,"
+         "对刘洋采取监管谈话的行政监管措施。", "csrc"),
+        {"sanctions": ["order_to_correct", "regulatory_interview"],
+         "respondents": [{"name": "北京金石基金销售有限公司", "type": "institution", "sanctions": ["order_to_correct"]},
+                         {"name": "刘洋", "type": "individual", "sanctions": ["regulatory_interview"]}]},
+        id="firm-and-person-measures"),
 ]
 
 
