@@ -28,7 +28,7 @@ from monitor.normalize import detect_lang, normalize_en, normalize_zh, split_cla
 from monitor.taxonomy import load_taxonomy
 
 # patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
-_ZH_CONFISCATED = re.compile(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)")
+_ZH_CONFISCATED = re.compile(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产|收入)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)")
 _JOINT_SEVERAL = re.compile(r"joint(ly)? and several")
 _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
@@ -259,6 +259,20 @@ def _party_parts(body: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
                 cut = m.end()
         out.append((cut, hi))
     return out
+
+
+def _zh_fine_total(amounts: list[tuple[float, bool]]) -> float:
+    """The fine imposed, from the amounts in text order: a total (合计/共计/总计) replaces the amounts before it that it
+    sums (对A罚款10万元,对B罚款5万元,合计罚款15万元 → 15万); a total with none before it is one party's own total and
+    adds to the others (对甲公司罚款合计120万元;对赵某罚款10万元 → 130万)."""
+    value = pending = 0.0
+    for a, is_total in amounts:
+        if is_total and pending > 0 and a >= pending - 0.5:
+            value += a
+            pending = 0.0
+        else:
+            pending += a
+    return value + pending
 
 
 def _small_int(s: str) -> int | None:
@@ -609,14 +623,12 @@ class Classifier:
                 mult = 1e4 if "万元" in next((k for k in table if "罚没金额" in k or "罚款金额" in k), "") else 1
                 fine = {"amount": am.as_number(v * mult), "currency": "CNY"}
         elif fine_amounts:
-            totals = [a for a, is_total in fine_amounts if is_total]
-            value = max(totals) if totals else sum(a for a, _ in fine_amounts)
-            fine = {"amount": am.as_number(value), "currency": "CNY"}
+            fine = {"amount": am.as_number(_zh_fine_total(fine_amounts)), "currency": "CNY"}
         confiscation = {"amount": am.as_number(sum(conf_amounts)), "currency": "CNY"} if conf_amounts else None
         return sanctions, params, fine, confiscation, pairs
 
     _FINE_AMT = re.compile(
-        r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?"
+        r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?P<pre3>合计|共计|总计)?(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?"
         r"|(?P<pre2>合计|共计|总计|共|分别|各)?(?:处以?|并处)?(?:人民币)?(?P<amt2>[0-9][0-9,.]*\s*[十百千]?[万亿]?元?|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?罚款")
 
     def _zh_fine_amounts(self, clause: str, n_targets: int) -> list[tuple[float, bool]]:
@@ -624,7 +636,7 @@ class Classifier:
         seen_spans: set[int] = set()
         for mm in self._FINE_AMT.finditer(clause):
             raw = mm.group("amt") or mm.group("amt2")
-            pre = mm.group("pre") or mm.group("pre2") or ""
+            pre = mm.group("pre") or mm.group("pre2") or mm.group("pre3") or ""
             ctx = clause[max(0, mm.start() - 6): mm.start()] + pre
             if raw and not raw.endswith("元") and "万" not in raw:
                 continue

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 _WS_RUN = re.compile(r"\s+")
 _DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
 _LISTED_CO_END = re.compile(r"股份有限公司$")
-_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们))")
+_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
 _NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
 _PARTY_LABEL = re.compile(r"当事人(?:名称|姓名)?[:]\s*")

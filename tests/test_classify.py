@@ -185,6 +185,28 @@ ZH_CASES = [
          "respondents": [{"name": "北京金石基金销售有限公司", "type": "institution", "sanctions": ["order_to_correct"]},
                          {"name": "刘洋", "type": "individual", "sanctions": ["regulatory_interview"]}]},
         id="firm-and-person-measures"),
+    pytest.param(  # AMAC: registration cancelled (the firm's full name inside the phrase); the controller blacklisted
+        ("纪律处分决定", "经查,杭州某某私募基金管理有限公司挪用基金财产。协会决定:撤销杭州某某私募基金管理有限公司私募基金管理人登记;"
+                     "对其实际控制人周某采取加入黑名单措施,期限为五年。", "amac"),
+        {"sanctions": ["registration_revoked", "qualification_revoked_blacklist"],
+         "sanction_params": {"qualification_revoked_blacklist": {"years": 5}},
+         "respondents": [{"name": "杭州某某私募基金管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["registration_revoked"]},
+                         {"name": "周某", "type": "individual", "role": "actual_controller",
+                          "sanctions": ["qualification_revoked_blacklist"]}]},
+        id="amac-registration-revoked"),
+    pytest.param(  # business income confiscated; 分别 fines on two people count twice
+        ("行政处罚决定书", "当事人:甲证券股份有限公司。经查明,甲证券未勤勉尽责。我会决定:一、对甲证券股份有限公司给予警告,"
+                      "没收保荐业务收入1,500万元,并处以1,500万元罚款;二、对王某、刘某给予警告,并分别处以100万元罚款。", "csrc"),
+        {"sanctions": ["admin_warning", "fine", "confiscation"], "fine": {"amount": 17000000, "currency": "CNY"},
+         "confiscation": {"amount": 15000000, "currency": "CNY"}}, id="income-confiscated"),
+    pytest.param(  # one party's own 罚款合计 adds to another party's fine; a grand total replaces the amounts it sums
+        ("行政处罚决定书", "当事人:某某人寿保险股份有限公司。经查,该公司给予投保人保险合同约定以外的利益。我会决定:"
+                      "对某某人寿保险股份有限公司罚款合计120万元;对时任总经理赵某给予警告并罚款10万元。", "nfra"),
+        {"fine": {"amount": 1300000, "currency": "CNY"}}, id="own-total-plus-other"),
+    pytest.param(
+        ("行政处罚决定书", "经查,甲公司内幕交易。我会决定:对甲公司处以10万元罚款,对乙公司处以5万元罚款,合计罚款15万元。", "csrc"),
+        {"fine": {"amount": 150000, "currency": "CNY"}}, id="grand-total"),
 ]
 
 
