@@ -275,6 +275,33 @@ def _zh_fine_total(amounts: list[tuple[float, bool]]) -> float:
     return value + pending
 
 
+# How the name of a law, rule or guideline ends (a quoted notice title, 《关于注销…的公告》, is not one).
+_LAW_TITLE_END = re.compile(r"(?:法|办法|规定|条例|规则|细则|指引|准则|规范|意见|暂行规定)$")
+
+
+def _drop_breakdowns(body: str, clauses: list[tuple[int, int]], starts: list[int],
+                     amounts: list[tuple[float, bool, int]]) -> list[tuple[float, bool]]:
+    """Amounts that split an earlier amount of their clause after 其中 (并处以5.58亿元罚款,其中对A处以3.72亿元罚款,对B处以
+    1.86亿元罚款) are its breakdown, not more fines: dropped when they add up to no more than it."""
+    out: list[tuple[float, bool]] = []
+    i = 0
+    while i < len(amounts):
+        v, tot, pos = amounts[i]
+        out.append((v, tot))
+        lo, hi = clauses[_locate(clauses, starts, pos)]
+        q = body.find("其中", pos, hi)
+        if q >= 0:
+            j = i + 1
+            while j < len(amounts) and q < amounts[j][2] < hi:
+                j += 1
+            parts = sum(a for a, _, _ in amounts[i + 1:j])
+            if j > i + 1 and parts <= v + 0.5:
+                i = j
+                continue
+        i += 1
+    return out
+
+
 def _small_int(s: str) -> int | None:
     if s.isdigit():
         return int(s)
@@ -510,6 +537,10 @@ class Classifier:
             before = src[max(lo, m.start() - 12): m.start()]
             if self._zh_neg.search(before):
                 continue
+            if src.rfind("《", lo, m.start()) > src.rfind("》", lo, m.start()):
+                close = src.find("》", m.end(), hi)
+                if close > 0 and _LAW_TITLE_END.search(src, max(lo, close - 4), close):
+                    continue  # inside a cited law (《公开募集证券投资基金销售机构监督管理办法》): its name, not conduct
             return _window(src, m.start(), m.end(), lo, hi)
         return None
 
@@ -528,7 +559,7 @@ class Classifier:
         sanctions: dict[str, str] = {}
         params: dict[str, dict] = {}
         pairs: list[tuple[list[str], str, dict, str]] = []  # (target names, sanction id, params, clause)
-        fine_amounts: list[tuple[float, bool]] = []  # (amount, is_total)
+        fine_amounts: list[tuple[float, bool, int]] = []  # (amount, is_total, offset in body)
         conf_amounts: list[float] = []
         if self._zh_doc_blockers.search(t) or self._zh_doc_blockers.search(body[:200]):
             return sanctions, params, None, None, pairs
@@ -605,7 +636,7 @@ class Classifier:
                     params.setdefault(sid, p)
                 pairs.append((targets, sid, p, clause))
             if any(s == "fine" for s, _ in found_here):
-                fine_amounts.extend(self._zh_fine_amounts(clause, len(targets)))
+                fine_amounts.extend((v, tot, lo + rel) for v, tot, rel in self._zh_fine_amounts(clause, len(targets)))
             if any(s == "confiscation" for s, _ in found_here):
                 for mm in _ZH_CONFISCATED.finditer(clause):
                     amts = am.find_amounts_zh(mm.group(1))
@@ -623,7 +654,8 @@ class Classifier:
                 mult = 1e4 if "万元" in next((k for k in table if "罚没金额" in k or "罚款金额" in k), "") else 1
                 fine = {"amount": am.as_number(v * mult), "currency": "CNY"}
         elif fine_amounts:
-            fine = {"amount": am.as_number(_zh_fine_total(fine_amounts)), "currency": "CNY"}
+            fine = {"amount": am.as_number(_zh_fine_total(_drop_breakdowns(body, clauses, starts, fine_amounts))),
+                    "currency": "CNY"}
         confiscation = {"amount": am.as_number(sum(conf_amounts)), "currency": "CNY"} if conf_amounts else None
         return sanctions, params, fine, confiscation, pairs
 
@@ -631,7 +663,7 @@ class Classifier:
         r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?P<pre3>合计|共计|总计)?(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?"
         r"|(?P<pre2>合计|共计|总计|共|分别|各)?(?:处以?|并处)?(?:人民币)?(?P<amt2>[0-9][0-9,.]*\s*[十百千]?[万亿]?元?|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?罚款")
 
-    def _zh_fine_amounts(self, clause: str, n_targets: int) -> list[tuple[float, bool]]:
+    def _zh_fine_amounts(self, clause: str, n_targets: int) -> list[tuple[float, bool, int]]:
         out = []
         seen_spans: set[int] = set()
         for mm in self._FINE_AMT.finditer(clause):
@@ -648,7 +680,7 @@ class Classifier:
             is_total = any(w in ctx for w in ("合计", "共计", "总计"))
             if ("分别" in ctx or "各" in pre) and n_targets > 1:
                 v *= n_targets
-            out.append((v, is_total))
+            out.append((v, is_total, mm.start()))
         return out
 
     @staticmethod

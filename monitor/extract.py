@@ -13,7 +13,7 @@ _WS_RUN = re.compile(r"\s+")
 _DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
 _LISTED_CO_END = re.compile(r"股份有限公司$")
 _NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
-_NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人)$")
+_NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人|分别|各自|均|各)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
 _PARTY_LABEL = re.compile(r"当事人(?:名称|姓名)?[:]\s*")
 _LINE_OR_SEMI = re.compile(r"\n|;")
@@ -22,7 +22,7 @@ _COMMA_OR_PAREN = re.compile(r"[,(。]")
 _TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
 _DECISION_PAREN = re.compile(r"决定书\(([^)]{2,80})\)")
 _HEADING_LINE = re.compile(r"(?m)^([^\n:]{2,60})[:]\s*$")
-_NOT_ADDRESSEE = re.compile(r"决定|通知|公告|函|[0-9]")
+_NOT_ADDRESSEE = re.compile(r"决定|通知|公告|函|[0-9]|经查|以下|如下|存在|违规|违法")
 _BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
 _ADDR_LEAD = re.compile(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)")
 _ADDR_VERB_PREFIX = re.compile(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)")
@@ -182,7 +182,7 @@ _INST_ROLE_ZH = [
 ]
 _ROLE_WORDS = re.compile(r"(时任|原|现任|前|相关)?(公司)?(实际控制人|控股股东|法定代表人|执行事务合伙人(委派代表)?|副?董事长|总经理|副总经理|总裁|财务总监|财务负责人|总会计师|"
                          r"董事会秘书|合规风控负责人|合规负责人|风控负责人|基金经理|投资经理|董事|监事|独立董事|高级管理人员|从业人员|员工|保荐代表人|"
-                         r"直接负责的主管人员|其他直接责任人员|责任人|当事人|负责人|兼|、|及)+")
+                         r"直接负责的主管人员|其他直接责任人员|责任人|当事人|负责人|签字注册会计师|注册会计师|兼|、|及)+")
 
 
 # 时任董事长王奇志: a role word then a 2-3 character name. (A leading 时任/公司/现任 adds nothing: no role is read from

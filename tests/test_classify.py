@@ -207,6 +207,28 @@ ZH_CASES = [
     pytest.param(
         ("行政处罚决定书", "经查,甲公司内幕交易。我会决定:对甲公司处以10万元罚款,对乙公司处以5万元罚款,合计罚款15万元。", "csrc"),
         {"fine": {"amount": 150000, "currency": "CNY"}}, id="grand-total"),
+    pytest.param(  # 其中: the per-party amounts break the total down, they are not further fines
+        ("行政处罚决定书", "经查明,某某集团、刘某操纵股票价格。我会决定:对某某集团、刘某没收违法所得1.86亿元,并处以5.58亿元罚款,"
+                      "其中对某某集团处以3.72亿元罚款,对刘某处以1.86亿元罚款。", "csrc"),
+        {"fine": {"amount": 558000000, "currency": "CNY"}, "confiscation": {"amount": 186000000, "currency": "CNY"}},
+        id="breakdown-after-qizhong"),
+    pytest.param(  # a law's name is not conduct (公开募集 inside 《…办法》); 经查 on the addressee line is no party
+        ("关于对某某基金销售有限公司采取出具警示函措施的决定",
+         "某某基金销售有限公司:\n经查,你公司存在以下违规行为:\n1.未对投资者的风险识别能力和风险承担能力进行评估;\n"
+         "上述行为违反了《公开募集证券投资基金销售机构监督管理办法》第二十九条的规定。按照该办法第五十九条的规定,"
+         "我局决定对你公司采取出具警示函的行政监督管理措施。", "csrc"),
+        {"violations": ["suitability_failure"], "sanctions": ["warning_letter"],
+         "respondents": [{"name": "某某基金销售有限公司", "type": "institution", "sanctions": ["warning_letter"]}]},
+        id="law-name-not-conduct"),
+    pytest.param(  # 你所及王某、李某分别采取: 分别 is not part of a name; 注册会计师 is a role, not a party
+        ("关于对某某会计师事务所(特殊普通合伙)及注册会计师采取出具警示函措施的决定",
+         "某某会计师事务所(特殊普通合伙)、王某、李某:经查,你所审计程序执行不到位。我局决定对你所及王某、李某分别采取出具警示函的"
+         "监督管理措施。", "csrc"),
+        {"respondents": [{"name": "某某会计师事务所(特殊普通合伙)", "type": "institution", "role": "intermediary",
+                          "sanctions": ["warning_letter"]},
+                         {"name": "王某", "type": "individual", "sanctions": ["warning_letter"]},
+                         {"name": "李某", "type": "individual", "sanctions": ["warning_letter"]}]},
+        id="auditor-and-two-cpas"),
 ]
 
 
