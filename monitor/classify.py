@@ -34,6 +34,8 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+_COMBINED_BEFORE = re.compile(r"(?:disgorgement|prejudgment interest)[^.;$£€]{0,30}?(?:,?\s*and|,)\s*(?:a\s+|the\s+)?$")
+_TOTAL_WORD = re.compile(r"total|combined|aggregate")
 _PENALTY_AFTER = re.compile(r"\s*(?:in\s+)?(?:civil\s+)?penalt")
 
 __all__ = ["Classifier", "classify", "classify_jsonl", "ClassifyInputError"]
@@ -148,6 +150,7 @@ class _Rule:
     sector: str | None = None
     not_sector: str | None = None
     origin: str = "rules"
+    weak: bool = False  # a topic phrase (`investment scheme`): labels only a notice no other violation rule fits
 
 
 @lru_cache(maxsize=1)
@@ -434,6 +437,7 @@ class Classifier:
             self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order)))
         for kind, words in (("hedge", rules.get("en_hedges") or []), ("history", rules.get("en_history_cues") or []),
                             ("undetermined", rules.get("en_undetermined_cues") or []),
+                            ("deferred", rules.get("en_deferred_cues") or []),
                             ("credit", rules.get("en_credit_cues") or []),
                             ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
@@ -451,9 +455,10 @@ class Classifier:
     def _rule(label: str, item: Any, *, zh: bool) -> _Rule:
         if isinstance(item, dict):
             pat, sector, not_sector = item["re"], item.get("sector"), item.get("not_sector")
+            weak = bool(item.get("weak"))
         else:
-            pat, sector, not_sector = item, None, None
-        return _Rule(label, re.compile(pat), sector, not_sector)
+            pat, sector, not_sector, weak = item, None, None, False
+        return _Rule(label, re.compile(pat), sector, not_sector, weak=weak)
 
     # -------------------------------------------------------------------------------------------- public
     def classify(self, title: str, text: str, *, source: str | None = None) -> dict[str, Any]:
@@ -747,11 +752,13 @@ class Classifier:
         hits_t = tr.scan(tl)
         nr = self._nr["en"]
         ctx_x = _Ctx(hits_x)
+        weak: dict[str, str] = {}  # labels from topic phrases, used only when nothing else labels the notice
         for ri in sorted(hits_x):
             if ri >= nv:
                 break
             rule = tr.rules[ri][1]
-            if rule.label in violations:
+            found = weak if rule.weak else violations
+            if rule.label in found:
                 continue
             for m in hits_x.matches(ri):
                 i = _locate(sents, starts, m.start())
@@ -760,13 +767,17 @@ class Classifier:
                     hedge_cache[i] = ctx_x.any("hedge", a, b) or ctx_x.any("history", a, b)
                 if hedge_cache[i]:
                     continue
-                violations[rule.label] = _window(x, m.start(), m.end(), a, b)
+                found[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
         for ri in sorted(hits_t):
             if ri >= nv:
                 break
-            if tr.rules[ri][1].label not in violations and hits_t.first(ri):
-                violations[tr.rules[ri][1].label] = t
+            rule = tr.rules[ri][1]
+            found = weak if rule.weak else violations
+            if rule.label not in found and hits_t.first(ri):
+                found[rule.label] = t
+        if not violations:
+            violations.update(weak)
         self._en_resolve_violations(violations)
 
         sanctions: dict[str, str] = {}
@@ -831,7 +842,7 @@ class Classifier:
             conf = dv
         if fine and "fine" not in sanctions:
             sanctions["fine"] = fine_ev or t
-        status = self._en_status(tl, xl, sanctions)
+        status = self._en_status(tl, xl, issuer)
         sents_for_resp = sents if sents != [(0, 0)] else []
         respondents = ex.respondents_en(t, x, sents_for_resp)
         params: dict[str, dict] = {}
@@ -883,6 +894,9 @@ class Classifier:
         # enjoined, ordered to pay …`); only a new clause (;) with an imposing verb undoes it.
         if last_sought >= 0 and (last_sought >= last_strong or low.find(";", last_sought, s) < 0):
             return "sought"
+        deferred = ctx.last_end("deferred", max(lo, s - 160), s)
+        if deferred >= 0 and low.find(";", deferred, s) < 0:
+            return "undetermined"
         if self._en_self.match(low, s):
             return "imposed"
         if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s):
@@ -1002,6 +1016,10 @@ class Classifier:
                 # "$125,000 in disgorgement, prejudgment interest and a civil penalty": a combined figure, no penalty.
                 if rx is self._PEN_BEFORE and _DISG_OR_INTEREST.search(sent[m.end("amt"): m.start("kw")]):
                     continue
+                # "disgorgement and civil penalties totaling $15.5 million": one figure for both, no penalty amount
+                if rx is self._PEN_AFTER and _COMBINED_BEFORE.search(sent, max(0, m.start() - 60), m.start()) and (
+                        "penalties" in m.group("kw") or _TOTAL_WORD.search(sent, m.end("kw"), m.start("amt"))):
+                    continue
                 a = am.parse_amount_en(m.group("amt"), default_currency=currency)
                 if a is None:
                     continue
@@ -1023,6 +1041,8 @@ class Classifier:
             pos = m.start(g)
             if pos in taken:
                 continue
+            if g == "amt" and "penalt" in sent[m.start(): pos]:
+                continue  # "disgorgement, prejudgment interest, and a civil penalty totaling $79,190": one figure for all
             after = sent[m.end(g): m.end(g) + 30]
             if _PENALTY_AFTER.match(after):
                 continue
@@ -1048,14 +1068,15 @@ class Classifier:
 
     _CRIMINAL_CTX = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
     _CRIMINAL_TITLE = re.compile(r"\b(sentenced|sentence|pleads? guilty|pled guilty|pleaded guilty|indicted|convicted|"
-                                 r"guilty verdict|arrested|criminal)\b")
+                                 r"guilty verdict|arrested|criminal|criminally|guilty of|found guilty)\b")
 
     _SETTLED = ("without admitting or denying", "agreed to settle", "to settle the charges", "to settle these charges",
                 "to settle its charges", "to settle their charges", "consented to the entry", "consented to entry",
                 "consenting to the entry", "judgment on consent", "judgments on consent", "consent judgment",
                 "settled matter", "settled action", "settled administrative", "agreed to pay", "agreed to be",
                 "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation", "resolves the",
-                "settles charges", "settle charges", "resolved its case", "settled charges")
+                "settles charges", "settle charges", "resolved its case", "settled charges", "by consent",
+                "consent final judgment", "consented to a judgment", "consented to judgment")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
                  "judgment against", "final order", "judgments against")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
@@ -1064,22 +1085,37 @@ class Classifier:
     _STATUS_CUES = [c for _, cues in _STATUS_ORDER for c in cues]
     _STATUS_OF = [rank for rank, (_, cues) in enumerate(_STATUS_ORDER) for _ in cues]
     _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES, implementation=_ahocorasick.Implementation.DFA) if _ahocorasick is not None else None
+    _EARLIER = re.compile(r"\b(?:previously|earlier)\b")
+    # The litigation stage is an SEC-release notion (charged / settled / judgment / other); other regulators'
+    # notices (an FCA final notice, a FINRA AWC) carry none.
+    _NO_STATUS_ISSUERS = frozenset({"FCA", "FINRA"})
 
-    def _en_status(self, tl: str, xl: str, sanctions: dict[str, str]) -> str | None:
-        """settled if any settlement cue occurs, else judgment, else charged (one automaton pass finds them all)."""
-        if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
+    def _en_status(self, tl: str, xl: str, issuer: str | None) -> str | None:
+        """settled if a settlement cue occurs (not one another party reached earlier: `two other executives previously
+        settled charges`), else judgment, else charged; a criminal-case update or a subpoena enforcement is `other`,
+        as is an SEC release with no cue at all (one automaton pass finds the cues)."""
+        if issuer in self._NO_STATUS_ISSUERS:
             return None
+        if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
+            return "other"
         both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
+        ranks = self._STATUS_OF
         if self._STATUS_AC is not None:
-            ranks = self._STATUS_OF
-            best = min((ranks[k] for k, _, _ in self._STATUS_AC.find_matches_as_indexes(both, overlapping=True)),
-                       default=None)
-            return None if best is None else self._STATUS_ORDER[best][0]
-        for status, cues in self._STATUS_ORDER:  # pragma: no cover - without ahocorasick_rs
-            for c in cues:
-                if c in both:
-                    return status
-        return None
+            found = [(ranks[k], s) for k, s, _ in self._STATUS_AC.find_matches_as_indexes(both, overlapping=True)]
+        else:  # pragma: no cover - without ahocorasick_rs
+            found = [(ranks[k], m.start()) for k, c in enumerate(self._STATUS_CUES) for m in re.finditer(re.escape(c), both)]
+        best = None
+        for rank, s in found:
+            if best is not None and rank >= best:
+                continue
+            if rank == 0:
+                start = max(both.rfind(". ", 0, s), both.rfind("\n", 0, s), s - 200)
+                if self._EARLIER.search(both, start, s):
+                    continue
+            best = rank
+        if best is None:
+            return "other" if issuer == "SEC" else None
+        return self._STATUS_ORDER[best][0]
 
     # -------------------------------------------------------------------------------------------- output
     def _result(self, violations: dict[str, str], sanctions: dict[str, str], params: dict[str, dict],

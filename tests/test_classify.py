@@ -259,6 +259,49 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # a criminal-case update is status `other`, not null
+        ("Defendant in SEC Case Pleads Guilty", "John Doe, a defendant in an ongoing SEC action, pleaded guilty to one count "
+         "of securities fraud.", "sec"),
+        {"status": "other"}, id="status-criminal-update"),
+    pytest.param(  # a judgment by consent is a settlement; another party's earlier settlement is not this one's
+        ("SEC Obtains Final Judgment", "The SEC obtained a final judgment by consent against Acme Advisers LLC.", "sec"),
+        {"status": "settled"}, id="status-by-consent"),
+    pytest.param(
+        ("SEC Charges Two Executives", "The SEC today charged John Doe and Richard Roe with bribery. Acme Corp. and two "
+         "other executives previously settled charges in the case.", "sec"),
+        {"status": "charged"}, id="status-others-previously-settled"),
+    pytest.param(  # one figure for disgorgement, interest and penalty together: neither amount can be read from it
+        ("SEC Obtains Judgment", "The court ordered John Doe to pay disgorgement, prejudgment interest, and a civil "
+         "penalty totaling $79,190.", "sec"),
+        {"fine": None, "confiscation": None}, id="combined-figure"),
+    pytest.param(  # relief put off is not imposed
+        ("SEC Obtains Judgment", "The defendants agreed to the entry of permanent injunctions and to defer determination "
+         "of any disgorgement, prejudgment interest, and civil penalties.", "sec"),
+        {"sanctions": ["cease_and_desist"], "fine": None, "confiscation": None}, id="deferred-relief"),
+    pytest.param(  # a decimal amount inside the window; a citation list naming 15(a) without its own "Section"
+        ("SEC Charges Fund Manager", "The complaint alleges that Doe raised more than $5.3 million from at least six "
+         "investors by lying about his experience. It charges Doe with violating Sections 10(b) and 15(a) of the "
+         "Exchange Act.", "sec"),
+        {"violations": ["offering_fraud", "unregistered_broker"]}, id="decimal-window-and-15a-list"),
+    pytest.param(("SEC Charges Adviser", "The complaint charges Acme with violating Sections 204 and 207 of the "
+                  "Advisers Act.", "sec"),
+                 {"violations": ["adviser_fiduciary_breach", "books_records_controls"]}, id="advisers-act-204-207"),
+    pytest.param(  # bars worded with articles
+        ("SEC Obtains Judgment", "The judgment barred him from participating in any offering of a penny stock; barred him "
+         "from serving as an officer or a director of a public company.", "sec"),
+        {"sanctions": ["ban_from_office", "market_ban"]}, id="bars-with-articles"),
+    pytest.param(  # trading on hacked press releases is insider trading, not misappropriation of investor money
+        ("SEC Charges Traders", "The SEC charged two traders who made $3 million trading on hacked press releases stolen "
+         "from two newswire services.", "sec"),
+        {"violations": ["insider_trading"]}, id="hacked-releases"),
+    pytest.param(  # a topic phrase labels only when nothing else does
+        ("SEC Obtains Judgments in Real Estate Investment Scheme", "The court entered final judgments against the "
+         "defendants.", "sec"),
+        {"violations": ["offering_fraud"]}, id="weak-topic-alone"),
+    pytest.param(
+        ("SEC Obtains Asset Freeze in Investment Scheme", "The complaint alleges that Doe misappropriated investor funds "
+         "to pay his personal expenses.", "sec"),
+        {"violations": ["fund_asset_misappropriation"]}, id="weak-topic-yields"),
     pytest.param(  # "alleges" labels the conduct; "seeks" imposes nothing
         ("SEC Charges Adviser", "The Securities and Exchange Commission today charged John Doe with fraud. The complaint "
          "alleges that Doe misappropriated investor funds. The SEC seeks permanent injunctions, disgorgement and a civil "
