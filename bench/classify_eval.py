@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -149,6 +150,11 @@ def fine_equal(pred: dict | None, gold: float | None) -> bool:
     return pred is not None and abs(float(pred.get("amount", -1)) - float(gold)) < 0.01
 
 
+def name_key(name: str) -> str:
+    """Respondent names compared case-, space- and punctuation-insensitively (`Acme, Inc.` = `ACME Inc`)."""
+    return re.sub(r"[\s.,'()（）]+", "", name or "").lower()
+
+
 def evaluate(recs: list[dict], outs: list[dict]) -> dict:
     res: dict = {}
     for lang in sorted({r.get("lang", "?") for r in recs}):
@@ -181,6 +187,15 @@ def evaluate(recs: list[dict], outs: list[dict]) -> dict:
                       if any(lab not in (outs[i].get("evidence") or {}) for lab in
                              (outs[i].get("violations") or []) + (outs[i].get("sanctions") or []))]
         block["labels_without_evidence"] = missing_ev
+        # respondents (informational): names matched after name_key; status where the gold has one
+        rtp = rfp = rfn = 0
+        for i in idx:
+            g = {name_key(x.get("name", "")) for x in recs[i]["labels"].get("respondents") or []} - {""}
+            p = {name_key(x.get("name", "")) for x in outs[i].get("respondents") or []} - {""}
+            rtp, rfp, rfn = rtp + len(g & p), rfp + len(p - g), rfn + len(g - p)
+        block["respondents"] = dict(zip(("p", "r", "f1"), prf(rtp, rfp, rfn)), tp=rtp, fp=rfp, fn=rfn)
+        st = [(recs[i]["labels"].get("status"), outs[i].get("status")) for i in idx if "status" in recs[i]["labels"]]
+        block["status"] = {"n": len(st), "exact": sum(g == o for g, o in st)}
         res[lang] = block
     return res
 
@@ -234,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
               f"(P={block['sanctions']['micro_p']:.3f} R={block['sanctions']['micro_r']:.3f})")
         print(f"  fine exact:         {block['fine_exact']:.3f}" +
               (f"  misses: {', '.join(block['fine_misses'])}" if block["fine_misses"] else ""))
+        rs = block["respondents"]
+        print(f"  respondent names:   P={rs['p']:.3f} R={rs['r']:.3f} F1={rs['f1']:.3f}  (tp={rs['tp']} fp={rs['fp']} "
+              f"fn={rs['fn']}; informational)")
+        if block["status"]["n"]:
+            print(f"  status exact:       {block['status']['exact']}/{block['status']['n']}  (informational)")
         print(f"  labels without evidence: {len(block['labels_without_evidence'])}" +
               (f" ({', '.join(block['labels_without_evidence'])})" if block["labels_without_evidence"] else ""))
         print(f"  throughput:         {tp[lang]['wall_rate']:,.0f} notices/s wall, {tp[lang]['cpu_rate']:,.0f} CPU")

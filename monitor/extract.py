@@ -348,13 +348,14 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "september october november december by order las vegas los angeles san francisco new york boston "
                   "miami chicago denver atlanta philadelphia salt lake city washington d.c. florida california texas "
                   "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
-                  "louisiana circuit eleventh second ninth fund document studio firm offering".split())
+                  "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
+                  "respondent respondents relief matter civil action rules".split())
 
 
-_STAFF = re.compile(r"(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|Judge|Honorable|"
+_STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|"
                     r"trial (?:team|counsel)|paralegal|appreciates|consisted of|with assistance|Co-Chief|Chief of)")
 # every _STAFF alternative contains one of these: a sentence with none of them cannot match it
-_STAFF_NEEDLES = ("d by", "assistance", "Judge", "Honorable", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
+_STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat")
 
@@ -365,7 +366,7 @@ _AND_CAP = re.compile(r" and (?=[A-Z])")
 # wholly inside it. One Aho-Corasick pass over the opening sentences finds them all (kind 0 charge, 1 staff).
 _CHARGE_LITS = tuple(_CHARGE_CTX.pattern.split("|"))
 _STAFF_LITS = ("conducted by", "led by", "supervised by", "assisted by", "assistance of", "assistance from",
-               "handled by", "Judge", "Honorable", "trial team", "trial counsel", "paralegal", "appreciates",
+               "handled by", "trial team", "trial counsel", "paralegal", "appreciates",
                "consisted of", "with assistance", "Co-Chief", "Chief of")
 try:
     import ahocorasick_rs as _ac
@@ -393,9 +394,67 @@ def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, 
         if i >= 0 and e <= ends[i]:
             if k < _N_CHARGE:
                 charge[i] = True
-            else:
+            elif s == starts[i] or not text[s - 1].isalpha():  # a staff phrase starts a word (`filed by` is no `led by`)
                 staff[i] = True
     return list(zip(charge, staff))
+
+
+def _name_words(part: str) -> list[str]:
+    """The words of one capitalised run that can form a name: leading stop words, `X-based` descriptors and a
+    trailing `of PLACE` (Edward Kosinski of Weston) dropped."""
+    words = part.replace(",", "").split()
+    for k in range(len(words) - 1, -1, -1):  # "Fort Myers, Florida-based investment adviser John Doe"
+        if words[k].lower().endswith("-based"):
+            words = words[k + 1:]
+            break
+    while words and words[0].lower().rstrip(".") in _STOP and not _INITIAL.match(words[0]):
+        words.pop(0)
+    if "of" in words:  # a person "of" a place; organisations keep theirs (Bank of America, Law Offices of X)
+        k = words.index("of")
+        if 2 <= k <= 4 and words[-1].lower() not in _ORG_END and not any(
+                w.lower().rstrip(".") in _ORG_END_BARE for w in words[k + 1:]) and not any(
+                w.lower().rstrip(".") in _STOP for w in words[:k] if not _INITIAL.match(w)):
+            words = words[:k]
+    while words and words[0].lower().rstrip(".") in _STOP and not _INITIAL.match(words[0]):
+        words.pop(0)
+    while words and words[-1].lower() in ("of", "and", "&"):
+        words.pop()
+    return words
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")  # a middle initial (Richard A. Bailey), not the article "a"
+_JUDGE_WORDS = frozenset(("Judge", "Honorable", "Magistrate"))
+# Capitalised plural nouns that end a run but never a name (Defendants, Investors…); surnames ending in s stay.
+_PLURAL_END = frozenset("defendants respondents investors companies entities individuals executives officers directors "
+                        "brokers dealers advisers advisors firms banks notes securities shares charges claims states "
+                        "parties customers clients traders members employees agents representatives promoters "
+                        "affiliates subsidiaries others funds offerings markets exchanges sales rules "
+                        "island beach republic county city province district".split())
+
+
+def _after_based(piece: str) -> str:
+    """What follows an `X-based` descriptor (Fort Myers, Florida-based adviser John Doe → John Doe)."""
+    based = piece.rfind("-based")
+    if based < 0:
+        return piece
+    sp = piece.find(" ", based)
+    return piece[sp + 1:] if sp >= 0 else ""
+
+
+def _split_list(part: str) -> list[str]:
+    """A run holding a comma list of names (Jesenik, Oliver, Gillis) is cut at its commas, except before a
+    suffix (Acme, Inc.; John Doe, Jr.)."""
+    if ", " not in part:
+        return [part]
+    pieces = part.split(", ")
+    out = [pieces[0]]
+    for p in pieces[1:]:
+        if p.split(" ")[0].lower().rstrip(".") in _ORG_END_BARE or p in ("Jr", "Jr.", "Sr", "Sr.") or p.startswith(
+                ("Jr", "Sr", "L.P", "LLC", "Inc", "Ltd")):
+            out[-1] += ", " + p
+        else:
+            out.append(p)
+    return out
 
 
 def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
@@ -406,15 +465,16 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
         if not charge or staff:
             continue
-        for run in _CAP_RUN.findall(text, a, b):
+        for m in _CAP_RUN.finditer(text, a, b):
+          run = m.group()
           if " " not in run and run not in ("Jr", "Sr"):
               continue  # one word is never a name here (persons need 2-4 words, entities a name before the suffix)
-          for part in (_AND_CAP.split(run) if " and " in run else (run,)):
-            words = part.replace(",", "").split()
-            while words and words[0].lower().rstrip(".") in stop:
-                words.pop(0)
-            while words and words[-1].lower() in ("of", "and", "&"):
-                words.pop()
+          if text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
+                  w in _JUDGE_WORDS for w in run.split()):
+              continue  # the judge who entered the judgment
+          for part in (p for piece in (_AND_CAP.split(run) if " and " in run else (run,))
+                       for p in _split_list(_after_based(piece))):
+            words = _name_words(part)
             if not words:
                 continue
             if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
@@ -422,8 +482,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             name = " ".join(words)
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 found.setdefault(name, {"name": name, "type": "institution"})
-            elif 2 <= len(words) <= 4 and not words[-1].endswith("s") and \
-                    not any(w.lower().rstrip(".") in stop for w in words) and \
+            elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
+                    not any(w.lower().rstrip(".") in stop for w in words if not _INITIAL.match(w)) and \
                     not any(name in k for k in found) or name in ("Jr", "Sr"):
                 found.setdefault(name, {"name": name, "type": "individual"})
         if len(found) >= 12:

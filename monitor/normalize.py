@@ -6,6 +6,7 @@ passed through the same `normalize_zh` / `normalize_en` before it is compiled.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -149,6 +150,8 @@ def normalize_en(text: str) -> str:
     if not text:
         return ""
     s = text
+    if "&" in s and ";" in s:  # HTML entities left by a scrape (Dewey &amp; LeBoeuf)
+        s = html.unescape(s)
     if not s.isascii() or "\r" in s:
         s = (_EN_FIX if _ASTRAL.search(s) else _EN_FIX_BMP).sub(_en_fix, s)
     if "  " in s or "\t" in s:

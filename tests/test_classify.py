@@ -419,3 +419,30 @@ def test_charge_and_staff_flags_match_the_regexes():
         want = [(ex._CHARGE_CTX.search(text, a, b) is not None, ex._STAFF.search(text[a:b]) is not None)
                 for a, b in sents]
         assert ex._ctx_flags(text, sents) == want, (text, sents)
+
+
+@pytest.mark.parametrize("text, names", [
+    # a surname ending in s is a name, a capitalised plural is not
+    ("The SEC today charged Michael Toups with fraud.", ["Michael Toups"]),
+    ("The SEC today charged Three Defendants with fraud.", []),
+    # a person "of PLACE" keeps the person; an organisation keeps its "of"
+    ("The SEC alleges that Dr. Edward Kosinski of Weston, Connecticut, traded ahead of the news.", ["Edward Kosinski"]),
+    ("The SEC charged Bank of Granite Corp. with fraud.", ["Bank of Granite Corp."]),
+    # a middle initial is not the article "a"
+    ("The court entered a final judgment against Richard A. Bailey.", ["Richard A. Bailey"]),
+    # the judge who entered the judgment is no party, and naming one does not hide the parties
+    ("On January 30, 2017, the Honorable Wilhelmina M. Wright entered a final judgment against Vu H. Le and his "
+     "company, TeamVinh.com LLC.", ["Vu H. Le", "TeamVinh.com LLC"]),
+    # "controlled by" / "filed by" are not the staff phrase "led by"
+    ("The complaint filed by the SEC charges Choice Equity, a telemarketer controlled by Eric Lovy, with fraud.",
+     ["Choice Equity", "Eric Lovy"]),
+    # HTML entities from a scrape are decoded; an X-based descriptor is no name
+    ("The SEC charged Dewey &amp; LeBoeuf LLP and Fort Myers, Florida-based adviser John Doe with fraud.",
+     ["Dewey & LeBoeuf LLP", "John Doe"]),
+    # a comma list of parties is several names, not one
+    ("The SEC charged Robert Jesenik, Brian Oliver, and Scott Gillis with fraud.",
+     ["Robert Jesenik", "Brian Oliver", "Scott Gillis"]),
+])
+def test_english_respondents(clf, text, names):
+    out = clf.classify("SEC Charges", text, source="sec")
+    assert [r["name"] for r in out["respondents"]] == names
