@@ -334,7 +334,7 @@ def pair_target_names(clause: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside); one linear scan per sentence.
 _CAP_RUN = re.compile(r"[A-Z][A-Za-z.'&-]*(?:,? (?:[A-Z][A-Za-z.'&-]*|of|and|&|de|del|la|van|von|da)(?= |,|\.|$))*")
-_ORG_END = frozenset("llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited lp l.p. llp co. company "
+_ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
 _STOP = frozenset("the this that on in according securities exchange commission sec united states district court judge "
                   "federal southern northern eastern western central middle without section rule act investment "
@@ -357,7 +357,7 @@ _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted b
 # every _STAFF alternative contains one of these: a sentence with none of them cannot match it
 _STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
-                         r"enjoin|barred|alleg|ordered|settle|violat")
+                         r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on")
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
@@ -457,9 +457,38 @@ def _split_list(part: str) -> list[str]:
     return out
 
 
+# A party named by the title: FINAL NOTICE: X, AWC: X, In the Matter of X (, Rel. …)
+_EN_TITLE_PARTY = re.compile(r"^(?:final notice|decision notice|awc|letter of acceptance, waiver and consent)\b[^:]*:\s*"
+                             r"(?:to:\s*)?(?P<a>.+?)\s*$|^in the matter of\s+(?P<b>.+?)(?:,?\s+rel\..*)?$", re.I)
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.I)
+
+
+def _name_key(name: str) -> str:
+    """Names that differ only in case, spaces and punctuation are one party (Acme, Inc. = Acme Inc.)."""
+    return re.sub(r"[\s.,]+", "", name).lower()
+
+
+def _title_parties(title: str) -> list[dict]:
+    m = _EN_TITLE_PARTY.match(title.strip())
+    if not m:
+        return []
+    out = []
+    for raw in re.split(r",? and |; ", m.group("a") or m.group("b") or ""):
+        name = _HONORIFIC.sub("", raw.strip(" ,;"))
+        if not name or len(name) > 80 or name.lower().startswith(("no.", "no ")) or any(c.isdigit() for c in name):
+            continue
+        words = name.split()
+        kind = "institution" if words[-1].lower().rstrip(".") in _ORG_END_BARE or words[-1].upper() == "PLC" else (
+            "individual" if 2 <= len(words) <= 4 else None)
+        if kind:
+            out.append({"name": name, "type": kind})
+    return out
+
+
 def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
-    """Named parties in the opening charging/judgment sentences (persons and entities), staff and judges left out."""
-    found: dict[str, dict] = {}
+    """Named parties: those a notice's title names (FINAL NOTICE: X, AWC: X, In the Matter of X), then those in
+    the opening charging/judgment sentences (persons and entities), staff and judges left out."""
+    found: dict[str, dict] = {_name_key(p["name"]): p for p in _title_parties(title)}
     stop = _STOP
     opening = sentences[:6]
     for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
@@ -481,11 +510,11 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 words[-1] = words[-1][:-1]
             name = " ".join(words)
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
-                found.setdefault(name, {"name": name, "type": "institution"})
+                found.setdefault(_name_key(name), {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
                     not any(w.lower().rstrip(".") in stop for w in words if not _INITIAL.match(w)) and \
-                    not any(name in k for k in found) or name in ("Jr", "Sr"):
-                found.setdefault(name, {"name": name, "type": "individual"})
+                    not any(name in r["name"] for r in found.values()) or name in ("Jr", "Sr"):
+                found.setdefault(_name_key(name), {"name": name, "type": "individual"})
         if len(found) >= 12:
             break
     return list(found.values())

@@ -259,6 +259,27 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # FINRA AWC: consented sanctions listed after "the following sanctions"; record-keeping rules
+        ("AWC: Summit Brokerage Services, Inc.", "Respondent Summit Brokerage Services, Inc. submits this AWC. The firm "
+         "failed to preserve business-related text messages, in violation of Rule 17a-4 and FINRA Rules 4511 and 2010. "
+         "Respondent consents to the imposition of the following sanctions: a censure, a $275,000 fine, and an "
+         "undertaking to revise its procedures.", "finra"),
+        {"violations": ["books_records_controls"], "sanctions": ["fine", "public_censure", "undertaking"],
+         "fine": {"amount": 275000, "currency": "USD"}, "status": None,
+         "respondents": [{"name": "Summit Brokerage Services, Inc.", "type": "institution"}]}, id="finra-awc"),
+    pytest.param(  # FINRA Rule 8210 and an industry bar
+        ("AWC: Jane Doe", "Jane Doe failed to provide documents and information requested by FINRA pursuant to FINRA "
+         "Rule 8210, in violation of FINRA Rules 8210 and 2010. Doe consents to the imposition of a bar from associating "
+         "with any FINRA member in all capacities.", "finra"),
+        {"violations": ["inspection_noncooperation"], "sanctions": ["ban_from_office"]}, id="finra-8210-bar"),
+    pytest.param(  # FCA: a prohibition order and a penalty the Authority decided to impose; the party from the title
+        ("FINAL NOTICE: Mr Peter Jones", "The Authority gives Mr Jones final notice that it has decided to make an order "
+         "prohibiting him from performing any function in relation to any regulated activity. The Authority has also "
+         "decided to impose a financial penalty of £85,000 on Mr Jones. Mr Jones recklessly provided false and "
+         "misleading information to the Authority.", "fca"),
+        {"violations": ["inspection_noncooperation"], "sanctions": ["fine", "ban_from_office"],
+         "fine": {"amount": 85000, "currency": "GBP"},
+         "respondents": [{"name": "Peter Jones", "type": "individual"}]}, id="fca-prohibition-and-penalty"),
     pytest.param(  # a criminal-case update is status `other`, not null
         ("Defendant in SEC Case Pleads Guilty", "John Doe, a defendant in an ongoing SEC action, pleaded guilty to one count "
          "of securities fraud.", "sec"),
