@@ -716,7 +716,7 @@ class Classifier:
 
         for targets, sid, p, _ in pairs:
             hits = [r for r in (match(n) for n in targets) if r is not None]
-            if not targets or any(n in ("你公司", "公司", "你", "其", "你们") for n in targets) and not hits:
+            if not targets or any(n in ("你公司", "公司", "你", "其", "你们", "该公司", "你所", "你单位", "该行", "你行") for n in targets) and not hits:
                 hits = [respondents[0]] if len(respondents) == 1 or respondents[0]["type"] == "institution" else []
                 if targets and targets[0] == "你们":
                     hits = respondents

@@ -11,11 +11,14 @@ from collections.abc import Iterator
 # patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
 _WS_RUN = re.compile(r"\s+")
 _DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
+_DOC_LABEL = re.compile(r"^(?:决定书|文件)?(?:编号|文号)")  # the label before a number (编号〔2025〕66号), not part of it
 _LISTED_CO_END = re.compile(r"股份有限公司$")
 _NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
 _NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人|分别|各自|均|各)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
-_PARTY_LABEL = re.compile(r"当事人(?:名称|姓名)?[:]\s*")
+_PARTY_LABEL = re.compile(r"(?:被处罚)?当事人(?:姓名或名称|名称或姓名|名称|姓名)?[:]\s*")
+# A listed company's short name (某某股份, 某某集团) is an institution, never a person's name.
+_SHORT_ORG_END = re.compile(r"(?:股份|集团|控股|科技|实业|证券|银行|信托|期货|保险|基金|投资|资本|资管)$")
 _LINE_OR_SEMI = re.compile(r"\n|;")
 _NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)")
 _COMMA_OR_PAREN = re.compile(r"[,(。]")
@@ -56,7 +59,7 @@ def find_doc_number(title: str, text: str, lang: str) -> str | None:
             if found:
                 doc = _WS_RUN.sub("", found)
                 # Drop narrative words glued before the number (收到...决定(〔2024〕195号) → 〔2024〕195号).
-                doc = _DOC_PREFIX.sub("", doc)
+                doc = _DOC_LABEL.sub("", _DOC_PREFIX.sub("", doc, count=1))
                 if doc[0] in "[(":
                     doc = "〔" + doc[1:5] + "〕" + doc[6:]
                 return doc
@@ -230,9 +233,9 @@ def _split_names(s: str) -> list[str]:
 
 def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
     """A respondent record for a cleaned name that is an organisation or a person's name, else None."""
-    if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关"):
+    if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关", "该公司", "你所", "你单位", "该行", "你行"):
         return None
-    if _is_org(name):
+    if _is_org(name) or _SHORT_ORG_END.search(name):
         rec = {"name": name, "type": "institution"}
         role = _inst_role(name, sectors)
     elif _ZH_PERSON.match(name):

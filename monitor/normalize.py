@@ -54,13 +54,16 @@ def _ws_run(m: re.Match[str]) -> str:
     if k:
         # A single line break between CJK characters is a wrapped line (PDF/HTML extraction); blank lines stay.
         if prev and nxt and prev != "\n" and nxt != "\n" and (_is_cjk(prev) or prev in "，、（“") and (
-                _is_cjk(nxt) or nxt in "）”"):
-            return ""
+                _is_cjk(nxt) or nxt in "）”") and not _FIELD_LINE.match(s, b):
+            return ""  # (a line that starts a form field, 当事人名称：…, is a new line, not a wrapped one)
         return "\n"
     # Spaces between CJK characters are typesetting (`当 事 人`, `毛 崴`, `第 61 号`), never word breaks.
     if prev and nxt and ((_is_cjk(prev) and (_is_cjk(nxt) or nxt.isdigit())) or (prev.isdigit() and _is_cjk(nxt))):
         return ""
     return " "
+
+
+_FIELD_LINE = re.compile(r"[\u4e00-\u9fff（）()、]{2,24}[:：]")
 
 
 def _is_cjk(ch: str) -> bool:

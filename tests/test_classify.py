@@ -229,6 +229,22 @@ ZH_CASES = [
                          {"name": "王某", "type": "individual", "sanctions": ["warning_letter"]},
                          {"name": "李某", "type": "individual", "sanctions": ["warning_letter"]}]},
         id="auditor-and-two-cpas"),
+    pytest.param(  # a form, one field per line: lines are not joined as wrapped text; the party and full number kept
+        ("行政处罚信息公开表", "行政处罚决定书文号:银保监罚决字〔2023〕12号\n被处罚当事人姓名或名称:某某银行股份有限公司\n"
+                         "主要违法违规事实(案由):贷款资金被挪用。\n行政处罚决定:罚款合计420万元\n作出处罚决定的机关名称:中国银保监会", ""),
+        {"violations": ["bank_prudential_breach"], "sanctions": ["fine"], "fine": {"amount": 4200000, "currency": "CNY"},
+         "doc_number": "银保监罚决字〔2023〕12号",
+         "respondents": [{"name": "某某银行股份有限公司", "type": "institution", "role": "bank", "sanctions": ["fine"]}]},
+        id="form-fields"),
+    pytest.param(  # a listed company's short name is an institution; 该公司 is the company, not a party of its own
+        ("某某证券收警示函", "近日,某某证监局对某某证券股份有限公司出具警示函。经查,该公司保荐项目核查不到位。某某证监局决定对该公司"
+                     "采取出具警示函的监督管理措施。同时,对保荐代表人王某采取监管谈话措施。某某股份同日公告。", ""),
+        {"sanctions": ["warning_letter", "regulatory_interview"],
+         "respondents": [{"name": "某某证券股份有限公司", "type": "institution", "role": "securities_firm",
+                          "sanctions": ["warning_letter"]},
+                         {"name": "王某", "type": "individual", "role": "employee",
+                          "sanctions": ["regulatory_interview"]}]},
+        id="gai-gongsi"),
 ]
 
 
@@ -243,6 +259,11 @@ def test_chinese_hard_cases(clf, notice, expected):
         else:
             assert out[key] == value, key
     _check_evidence(title, text, out)
+
+
+def test_short_company_name_is_an_institution():
+    assert ex.party_zh("汇纳科技", "", set())["type"] == "institution"
+    assert ex.party_zh("王小明", "", set())["type"] == "individual"
 
 
 def test_yishi_ershi_clause_split():
