@@ -245,6 +245,19 @@ ZH_CASES = [
                          {"name": "王某", "type": "individual", "role": "employee",
                           "sanctions": ["regulatory_interview"]}]},
         id="gai-gongsi"),
+    pytest.param(  # AMAC: a partnership's (有限合伙) stays in its name; a warning maps to its self-regulatory form
+        ("纪律处分决定书", "当事人:上海某某投资管理中心(有限合伙),登记编号:P1009876。\n经查,当事人未履行谨慎勤勉义务,向投资者承诺保本保收益。\n"
+                     "协会决定:对上海某某投资管理中心(有限合伙)给予警告,暂停办理其私募基金产品备案三个月。", "amac"),
+        {"violations": ["guaranteed_returns", "diligence_failure"], "sanctions": ["written_warning_selfreg", "filing_suspension"],
+         "sanction_params": {"filing_suspension": {"months": 3}},
+         "respondents": [{"name": "上海某某投资管理中心(有限合伙)", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["written_warning_selfreg", "filing_suspension"], "filing_suspension_months": 3}]},
+        id="amac-partnership"),
+    pytest.param(  # trading on non-public fund information learnt through one's post ("rat trading")
+        ("纪律处分决定书(王某)", "当事人:王某,男,时任某某基金管理有限公司基金经理。\n经查,王某利用职务便利获取的未公开信息,操作他人证券账户"
+                          "从事相关证券交易活动。\n协会决定:取消王某基金从业资格,并加入黑名单,期限十年。", "amac"),
+        {"violations": ["unpublished_info_trading"], "sanctions": ["qualification_revoked_blacklist"],
+         "sanction_params": {"qualification_revoked_blacklist": {"years": 10}}}, id="amac-rat-trading"),
 ]
 
 
