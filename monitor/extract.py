@@ -405,21 +405,15 @@ def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, 
 def _name_words(part: str) -> list[str]:
     """The words of one capitalised run that can form a name: leading stop words, `X-based` descriptors and a
     trailing `of PLACE` (Edward Kosinski of Weston) dropped."""
-    words = part.replace(",", "").split()
-    for k in range(len(words) - 1, -1, -1):  # "Fort Myers, Florida-based investment adviser John Doe"
-        if words[k].lower().endswith("-based"):
-            words = words[k + 1:]
-            break
+    words = (part.replace(",", "") if "," in part else part).split()  # (X-based descriptors: cut by _after_based)
     while words and words[0].lower().rstrip(".") in _STOP and not _INITIAL.match(words[0]):
         words.pop(0)
     if "of" in words:  # a person "of" a place; organisations keep theirs (Bank of America, Law Offices of X)
         k = words.index("of")
         if 2 <= k <= 4 and words[-1].lower() not in _ORG_END and not any(
                 w.lower().rstrip(".") in _ORG_END_BARE for w in words[k + 1:]) and not any(
-                w.lower().rstrip(".") in _STOP for w in words[:k] if not _INITIAL.match(w)):
+                w.lower().rstrip(".") in _STOP and not _INITIAL.match(w) for w in words[:k]):
             words = words[:k]
-    while words and words[0].lower().rstrip(".") in _STOP and not _INITIAL.match(words[0]):
-        words.pop(0)
     while words and words[-1].lower() in ("of", "and", "&"):
         words.pop()
     return words
@@ -437,7 +431,7 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
 
 def _after_based(piece: str) -> str:
     """What follows an `X-based` descriptor (Fort Myers, Florida-based adviser John Doe → John Doe)."""
-    based = piece.rfind("-based")
+    based = piece.lower().rfind("-based") if "-" in piece else -1
     if based < 0:
         return piece
     sp = piece.find(" ", based)
@@ -497,15 +491,18 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
         if not charge or staff:
             continue
+        judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group()
           if " " not in run and run not in ("Jr", "Sr"):
               continue  # one word is never a name here (persons need 2-4 words, entities a name before the suffix)
-          if text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
-                  w in _JUDGE_WORDS for w in run.split()):
+          if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
+                  w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
-          for part in (p for piece in (_AND_CAP.split(run) if " and " in run else (run,))
-                       for p in _split_list(_after_based(piece))):
+          pieces = _AND_CAP.split(run) if " and " in run else (run,)
+          if "-" in run or ", " in run:
+              pieces = [p for piece in pieces for p in _split_list(_after_based(piece))]
+          for part in pieces:
             words = _name_words(part)
             if not words:
                 continue
@@ -515,7 +512,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 found.setdefault(_name_key(name), {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
-                    not any(w.lower().rstrip(".") in stop for w in words if not _INITIAL.match(w)) and \
+                    not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \
                     not any(name in r["name"] for r in found.values()) or name in ("Jr", "Sr"):
                 found.setdefault(_name_key(name), {"name": name, "type": "individual"})
         if len(found) >= 12:
