@@ -293,6 +293,15 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(("SEC Obtains Judgment", "The court orders TeamVinh and Le to each pay a civil penalty of $160,000.", "sec"),
+                 {"fine": {"amount": 320000, "currency": "USD"}}, id="each-pay-two-named"),
+    pytest.param(("SEC Obtains Judgment", "Winters, Southlake and Reed also agreed to pay civil penalties of $10,000 each.",
+                  "sec"), {"fine": {"amount": 30000, "currency": "USD"}}, id="penalties-each-three-named"),
+    pytest.param(("SEC Obtains Judgment", "The two defendants each agreed to pay a civil penalty of $50,000.", "sec"),
+                 {"fine": {"amount": 100000, "currency": "USD"}}, id="each-number-word"),
+    pytest.param(("SEC Obtains Judgment", "Smith agreed to pay a civil penalty of $10,000, and each of the relief "
+                  "defendants agreed to pay disgorgement.", "sec"),
+                 {"fine": {"amount": 10000, "currency": "USD"}}, id="each-elsewhere-no-multiplier"),
     pytest.param(  # FINRA AWC: consented sanctions listed after "the following sanctions"; record-keeping rules
         ("AWC: Summit Brokerage Services, Inc.", "Respondent Summit Brokerage Services, Inc. submits this AWC. The firm "
          "failed to preserve business-related text messages, in violation of Rule 17a-4 and FINRA Rules 4511 and 2010. "
