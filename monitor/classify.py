@@ -34,6 +34,8 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+_INTEREST_ON = re.compile(r"interest on (?:the |such |that )?$")
+_SATISFIED_BY = re.compile(r"satisf\w* (?:in part )?by|credit|offset")
 _COMBINED_BEFORE = re.compile(r"(?:disgorgement|prejudgment interest)[^.;$£€]{0,30}?(?:,?\s*and|,)\s*(?:a\s+|the\s+)?$")
 _TOTAL_WORD = re.compile(r"total|combined|aggregate")
 _PENALTY_AFTER = re.compile(r"\s*(?:in\s+)?(?:civil\s+)?penalt")
@@ -334,6 +336,19 @@ def _each_payers(orig: str, low: str, rel: int) -> int:
     if best is None:
         return 1
     return len(_LIST_SEP.split(best.group(1)))
+
+
+# Between a remedy and a later "to be determined": a new object the cue governs instead (`consented to permanent
+# injunctions, leaving the amounts of their disgorgement ... to be determined`).
+_OTHER_OBJECT = re.compile(r"\b(?:leaving|with the amounts?|while|but)\b")
+
+
+def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
+    """Start of the first cue lying wholly inside [lo, hi), else lo."""
+    for a, b, _ in cues:
+        if a >= lo and b <= hi:
+            return a
+    return lo
 
 
 def _small_int(s: str) -> int | None:
@@ -774,7 +789,7 @@ class Classifier:
         starts = [a for a, _ in sents] or [0]
         if not sents:
             sents = [(0, 0)]
-        hedge_cache: dict[int, bool] = {}
+        hedge_cache: dict[int, int] = {}
         issuer = ex.find_issuer(t, x, source)
 
         violations: dict[str, str] = {}
@@ -784,6 +799,7 @@ class Classifier:
         nr = self._nr["en"]
         ctx_x = _Ctx(hits_x)
         weak: dict[str, str] = {}  # labels from topic phrases, used only when nothing else labels the notice
+        past: dict[str, str] = {}  # labels read in a sentence about earlier events, likewise only as a last resort
         for ri in sorted(hits_x):
             if ri >= nv:
                 break
@@ -794,9 +810,11 @@ class Classifier:
             for m in hits_x.matches(ri):
                 i = _locate(sents, starts, m.start())
                 a, b = sents[i]
-                if i not in hedge_cache:  # hypotheses and a respondent's earlier, unrelated history do not label
-                    hedge_cache[i] = ctx_x.any("hedge", a, b) or ctx_x.any("history", a, b)
+                if i not in hedge_cache:  # hypotheses do not label; a respondent's earlier history labels last
+                    hedge_cache[i] = 1 if ctx_x.any("hedge", a, b) else 2 if ctx_x.any("history", a, b) else 0
                 if hedge_cache[i]:
+                    if hedge_cache[i] == 2 and not rule.weak:
+                        past.setdefault(rule.label, _window(x, m.start(), m.end(), a, b))
                     continue
                 found[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
@@ -808,7 +826,7 @@ class Classifier:
             if rule.label not in found and hits_t.first(ri):
                 found[rule.label] = t
         if not violations:
-            violations.update(weak)
+            violations.update(weak or past)
         self._en_resolve_violations(violations)
 
         sanctions: dict[str, str] = {}
@@ -932,7 +950,8 @@ class Classifier:
             return "undetermined"
         if self._en_self.match(low, s):
             return "imposed"
-        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s):
+        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s) and \
+                not _OTHER_OBJECT.search(low, e, _first_at(ctx.get("undetermined"), e, clause_end)):
             return "undetermined"
         if ctx.any("not", max(lo, s - 40), s):
             return "none"
@@ -1076,6 +1095,9 @@ class Classifier:
                 continue
             if g == "amt" and "penalt" in sent[m.start(): pos]:
                 continue  # "disgorgement, prejudgment interest, and a civil penalty totaling $79,190": one figure for all
+            if g == "amt" and (_INTEREST_ON.search(sent, max(0, m.start() - 20), m.start()) or
+                               _SATISFIED_BY.search(sent, m.start(), pos)):
+                continue  # "interest on the disgorgement of $18,400"; "disgorgement was partially satisfied by … $25,000"
             after = sent[m.end(g): m.end(g) + 30]
             if _PENALTY_AFTER.match(after):
                 continue
@@ -1109,7 +1131,8 @@ class Classifier:
                 "settled matter", "settled action", "settled administrative", "agreed to pay", "agreed to be",
                 "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation", "resolves the",
                 "settles charges", "settle charges", "resolved its case", "settled charges", "by consent",
-                "consent final judgment", "consented to a judgment", "consented to judgment")
+                "consent final judgment", "consented to a judgment", "consented to judgment", "entered on consent",
+                "as part of the settlement")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
                  "judgment against", "final order", "judgments against")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
@@ -1118,6 +1141,7 @@ class Classifier:
     _STATUS_CUES = [c for _, cues in _STATUS_ORDER for c in cues]
     _STATUS_OF = [rank for rank, (_, cues) in enumerate(_STATUS_ORDER) for _ in cues]
     _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES, implementation=_ahocorasick.Implementation.DFA) if _ahocorasick is not None else None
+    _SEEKS_BEFORE = re.compile(r"\b(?:seeks?|seeking|sought|asks?|asking|requests?|requesting|moved for|motion for)\b[^.;]{0,12}$")
     _EARLIER = re.compile(r"\b(?:previously|earlier)\b")
     # The litigation stage is an SEC-release notion (charged / settled / judgment / other); other regulators'
     # notices (an FCA final notice, a FINRA AWC) carry none.
@@ -1141,6 +1165,8 @@ class Classifier:
         for rank, s in found:
             if best is not None and rank >= best:
                 continue
+            if rank == 1 and self._SEEKS_BEFORE.search(both, max(0, s - 24), s):
+                continue  # "the SEC seeks a final judgment": asked for, not obtained
             if rank == 0:
                 start = max(both.rfind(". ", 0, s), both.rfind("\n", 0, s), s - 200)
                 if self._EARLIER.search(both, start, s):

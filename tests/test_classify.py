@@ -293,6 +293,26 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # an injunction consented to while the money is left for later: the injunction is imposed
+        ("SEC Obtains Judgments", "Without admitting or denying the allegations, Buonocore and Draper each have consented "
+         "to the entry of permanent injunctions, leaving the amounts of their disgorgement, prejudgment interest and civil "
+         "penalties to be determined by the Court at a later date.", "sec"),
+        {"sanctions": ["cease_and_desist"], "fine": None, "confiscation": None, "status": "settled"},
+        id="injunction-now-money-later"),
+    pytest.param(  # a judgment the SEC seeks is not one it obtained
+        ("SEC Obtains Asset Freeze", "The SEC obtained an order freezing the assets of unknown traders. The complaint "
+         "alleges insider trading. The SEC seeks a "
+         "final judgment ordering the traders to disgorge their profits.", "sec"),
+        {"sanctions": ["asset_freeze"], "status": "charged"}, id="status-seeks-judgment"),
+    pytest.param(  # the case's violations are named only where its earlier history is told: still the case's labels
+        ("Defendant Sentenced", "A federal judge sentenced Levi Lindemann, who had previously been named a defendant in "
+         "an SEC offering fraud action, to 74 months in prison.", "sec"),
+        {"violations": ["offering_fraud"], "status": "other"}, id="history-as-last-resort"),
+    pytest.param(  # interest on the disgorgement, and a payment that satisfies it, are not more disgorgement
+        ("SEC Obtains Judgment", "The judgment orders him to pay $121,600 in disgorgement, prejudgment interest on the "
+         "disgorgement of $18,400, and a civil penalty of $100,000.", "sec"),
+        {"fine": {"amount": 100000, "currency": "USD"}, "confiscation": {"amount": 121600, "currency": "USD"}},
+        id="interest-on-disgorgement"),
     pytest.param(("SEC Obtains Judgment", "The court orders TeamVinh and Le to each pay a civil penalty of $160,000.", "sec"),
                  {"fine": {"amount": 320000, "currency": "USD"}}, id="each-pay-two-named"),
     pytest.param(("SEC Obtains Judgment", "Winters, Southlake and Reed also agreed to pay civil penalties of $10,000 each.",
