@@ -438,6 +438,22 @@ def _after_based(piece: str) -> str:
     return piece[sp + 1:] if sp >= 0 else ""
 
 
+_PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|located in|headquartered in|County of|"
+                         r"State of|Commonwealth of) $")
+
+
+def _possessive(text: str, name: str) -> bool:
+    """The name less its final s also stands alone in the text (Oxford City, Oxford Citys): a possessive."""
+    stem = name[:-1]
+    i = text.find(stem)
+    while i >= 0:
+        j = i + len(stem)
+        if j >= len(text) or not text[j].isalpha():
+            return True
+        i = text.find(stem, i + 1)
+    return False
+
+
 def _split_list(part: str) -> list[str]:
     """A run holding a comma list of names (Jesenik, Oliver, Gillis) is cut at its commas, except before a
     suffix (Acme, Inc.; John Doe, Jr.)."""
@@ -499,7 +515,13 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
-          pieces = _AND_CAP.split(run) if " and " in run else (run,)
+          pieces = _AND_CAP.split(run) if " and " in run else [run]
+          if _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
+              # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
+              head = pieces[0].split(", ")
+              pieces = pieces[1:] if len(head) <= 2 else [", ".join(head[2:])] + pieces[1:]  # (City, State)
+              if not pieces:
+                  continue
           if "-" in run or ", " in run:
               pieces = [p for piece in pieces for p in _split_list(_after_based(piece))]
           for part in pieces:
@@ -509,6 +531,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
                 words[-1] = words[-1][:-1]
             name = " ".join(words)
+            if name[-1] == "s" and _possessive(text, name):
+                continue  # "Oxford Citys assets": the scrape dropped the apostrophe of Oxford City's
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 found.setdefault(_name_key(name), {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \

@@ -505,6 +505,17 @@ def test_charge_and_staff_flags_match_the_regexes():
         assert ex._ctx_flags(text, sents) == want, (text, sents)
 
 
+def test_english_respondents_places_and_possessives(clf):
+    text = ("The SEC charged two residents of Alpharetta, Georgia, Thomas D. Conrad, Jr. and Oxford City Football Club, "
+            "Inc. with fraud. The complaint alleges that Oxford Citys assets were moved by the president of ClearPath "
+            "Wealth Management, LLC, located in Providence, Rhode Island, and Steven Ventre.")
+    names = [r["name"] for r in clf.classify("SEC Charges", text, source="sec")["respondents"]]
+    assert "Thomas D. Conrad, Jr." in names or "Thomas D. Conrad Jr." in names
+    assert "Oxford City Football Club, Inc." in names or "Oxford City Football Club Inc." in names
+    assert "ClearPath Wealth Management LLC" in names and "Steven Ventre" in names
+    assert not {"Alpharetta Georgia", "Oxford Citys", "Providence Rhode Island", "Rhode Island"} & set(names)
+
+
 @pytest.mark.parametrize("text, names", [
     # a surname ending in s is a name, a capitalised plural is not
     ("The SEC today charged Michael Toups with fraud.", ["Michael Toups"]),
