@@ -293,6 +293,15 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(("SEC Charges Promoters", "The SEC charged two promoters with perpetrating an international pyramid scheme "
+                  "targeting Latino communities.", "sec"), {"violations": ["offering_fraud"]}, id="pyramid-scheme"),
+    pytest.param(  # a bribe to a broker in a manipulation is not foreign bribery; a bribe to an official is
+        ("SEC Charges Promoters", "The complaint alleges a fraudulent broker bribery scheme designed to manipulate the "
+         "market for the stock.", "sec"), {"violations": ["market_manipulation"]}, id="broker-bribery-not-fcpa"),
+    pytest.param(("SEC Charges Executive", "The complaint alleges that he paid bribes to government officials in China to "
+                  "win contracts.", "sec"), {"violations": ["bribery_fcpa"]}, id="bribes-to-officials"),
+    pytest.param(("SEC Charges Issuer", "The company's Form S-1 and its amendments falsely claimed that its CEO had "
+                  "decades of experience.", "sec"), {"violations": ["fraudulent_issuance"]}, id="false-form-s1"),
     pytest.param(  # an injunction consented to while the money is left for later: the injunction is imposed
         ("SEC Obtains Judgments", "Without admitting or denying the allegations, Buonocore and Draper each have consented "
          "to the entry of permanent injunctions, leaving the amounts of their disgorgement, prejudgment interest and civil "
