@@ -478,7 +478,10 @@ _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.I)
 
 def _name_key(name: str) -> str:
     """Names that differ only in case, spaces and punctuation are one party (Acme, Inc. = Acme Inc.)."""
-    return re.sub(r"[\s.,]+", "", name).lower()
+    return name.translate(_KEY_DROP).lower()
+
+
+_KEY_DROP = str.maketrans("", "", " \t\n\r\x0b\x0c\u00a0.,")
 
 
 def _title_parties(title: str) -> list[dict]:
@@ -516,7 +519,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
           pieces = _AND_CAP.split(run) if " and " in run else [run]
-          if _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
+          if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
               # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
               head = pieces[0].split(", ")
               pieces = pieces[1:] if len(head) <= 2 else [", ".join(head[2:])] + pieces[1:]  # (City, State)
