@@ -13,9 +13,10 @@ _WS_RUN = re.compile(r"\s+")
 _DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
 _DOC_LABEL = re.compile(r"^(?:决定书|文件)?(?:编号|文号)")  # the label before a number (编号〔2025〕66号), not part of it
 _LISTED_CO_END = re.compile(r"股份有限公司$")
-_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
+_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于注销|关于撤销|关于|注销|撤销|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
 _NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人|分别|各自|均|各)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
+_NAME_SEP_NO_HE = re.compile(r"[、,;]|及(?!其)|与")
 _PARTY_LABEL = re.compile(r"(?:被处罚)?当事人(?:姓名或名称|名称或姓名|名称|姓名)?[:]\s*")
 # A listed company's short name (某某股份, 某某集团) is an institution, never a person's name.
 _SHORT_ORG_END = re.compile(r"(?:股份|集团|控股|科技|实业|证券|银行|信托|期货|保险|基金|投资|资本|资管)$")
@@ -23,7 +24,7 @@ _LINE_OR_SEMI = re.compile(r"\n|;")
 _NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)")
 _COMMA_OR_PAREN = re.compile(r"[,。]|\((?!(?:有限|普通|特殊普通)合伙\))")  # a partnership's (有限合伙) is part of its name
 _TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
-_DECISION_PAREN = re.compile(r"决定书\(([^)]{2,80})\)")
+_DECISION_PAREN = re.compile(r"决定书\(((?:[^()]|\([^()]{1,10}\)){2,80})\)")  # one nested (北京) allowed
 _HEADING_LINE = re.compile(r"(?m)^([^\n:]{2,60})[:]\s*$")
 _NOT_ADDRESSEE = re.compile(r"决定|通知|公告|函|[0-9]|经查|以下|如下|存在|违规|违法")
 _BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
@@ -227,8 +228,22 @@ def _clean_name(raw: str) -> str:
 
 
 def _split_names(s: str) -> list[str]:
-    parts = _NAME_SEP.split(s)
+    if "和" in s and _is_org(s):  # 和 inside a firm's name (盛世嘉和投资基金管理(北京)有限公司) is no conjunction
+        parts = [q for p in _NAME_SEP_NO_HE.split(s) for q in _split_he(p)]
+    else:
+        parts = _NAME_SEP.split(s)
     return [p for p in (_clean_name(x) for x in parts) if p]
+
+
+def _split_he(piece: str) -> list[str]:
+    """Cut at 和 only after a complete firm name (甲公司和乙公司)."""
+    out, start = [], 0
+    for i, ch in enumerate(piece):
+        if ch == "和" and i > start and _is_org(piece[start:i]):
+            out.append(piece[start:i])
+            start = i + 1
+    out.append(piece[start:])
+    return out
 
 
 def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:

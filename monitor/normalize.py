@@ -134,7 +134,14 @@ def normalize_zh(text: str) -> str:
     s = to_simplified(s)
     s = _WS_RUN.sub(_ws_run, s)
     s = _MANY_NL.sub("\n\n", s)
+    if "(" in s and _STOCK_QUOTE.search(s):
+        s = _STOCK_QUOTE.sub("", s)
     return s.strip()
+
+
+# A stock quote a news wire inserts after a company's short name, sometimes inside its full name:
+# 拓维信息(SZ 002261,收盘价:10.11元)系统股份有限公司.
+_STOCK_QUOTE = re.compile(r"\((?:SZ|SH|BJ|HK|sz|sh)\s?\d{5,6}[,;][^()]{0,24}\)|\(\d{6}\.(?:SZ|SH|BJ)[,;][^()]{0,24}\)")
 
 
 _EN_MAP = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",

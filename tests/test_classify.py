@@ -274,6 +274,19 @@ def test_chinese_hard_cases(clf, notice, expected):
     _check_evidence(title, text, out)
 
 
+@pytest.mark.parametrize("title, text, name", [
+    # a stock quote a news wire put inside the company's name
+    ("深交所向拓维信息发出监管函", "2021年7月7日,深交所向拓维信息(SZ 002261,收盘价:10.11元)系统股份有限公司发出监管函。",
+     "拓维信息系统股份有限公司"),
+    # a nested (北京) inside the decision title's parentheses
+    ("北京证监局行政处罚决定书(盛世嘉和投资基金管理(北京)有限公司)", "经查,盛世嘉和违规。", "盛世嘉和投资基金管理(北京)有限公司"),
+    # the verb of a deregistration notice is not part of the name
+    ("关于注销大连亚联投资管理有限公司等5家私募基金管理人登记的公告", "中基协注销5家私募基金管理人登记。", "大连亚联投资管理有限公司"),
+])
+def test_chinese_respondent_names(clf, title, text, name):
+    assert name in [r["name"] for r in clf.classify(title, text)["respondents"]]
+
+
 def test_short_company_name_is_an_institution():
     assert ex.party_zh("汇纳科技", "", set())["type"] == "institution"
     assert ex.party_zh("王小明", "", set())["type"] == "individual"
