@@ -457,6 +457,27 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
                          r"State of|Commonwealth of) $")
 
 
+# The company whose securities were traded, or that was acquired, is named after these (not a party itself).
+_TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stock|securities|"
+                          r"options|ahead of|announcement) (?:of |by |for )?|(?:acquisition|merger|takeover|tender offer) "
+                          r"(?:of|for) [^;]{1,40}? by )(?:the )?$", re.I)
+_PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
+
+
+def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
+    """The run's first name also appears right after a charging word (`charged X`, `against X`): a party after all."""
+    head = run.split(" and ")[0].split(", ")[0]
+    first = head.split(" ")[0]
+    if len(first) >= 4:
+        head = first  # (charges Longfin, … names Longfin Corp.)
+    i = text.find(head)
+    while i >= 0:
+        if _PARTY_LEAD.search(text, max(0, i - 20), i):
+            return True
+        i = text.find(head, i + 1)
+    return False
+
+
 def _possessive(text: str, name: str) -> bool:
     """The name less its final s also stands alone in the text (Oxford City, Oxford Citys): a possessive."""
     stem = name[:-1]
@@ -533,6 +554,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
+          if text.startswith(("of ", "by ", "for "), m.start() - 3) or text.startswith("of ", m.start() - 3) or \
+                  text.startswith("ahead of ", m.start() - 9):
+              if _TARGET_LEAD.search(text, max(a, m.start() - 70), m.start()) and not _named_as_party(text, run, a, b):
+                  continue  # the company whose stock was traded or acquired (shares of X, acquisition of X)
           pieces = _AND_CAP.split(run) if " and " in run else [run]
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
               # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes

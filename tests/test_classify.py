@@ -556,6 +556,11 @@ def test_english_respondents_places_and_possessives(clf):
     # HTML entities from a scrape are decoded; an X-based descriptor is no name
     ("The SEC charged Dewey &amp; LeBoeuf LLP and Fort Myers, Florida-based adviser John Doe with fraud.",
      ["Dewey & LeBoeuf LLP", "John Doe"]),
+    # the company whose shares were traded is no party, unless it is charged too
+    ("The SEC charged John Smith with insider trading ahead of the acquisition of SPSS Inc. by IBM Corporation.",
+     ["John Smith"]),
+    ("The SEC charged Longfin Corp. and its CEO Venkata Meenavalli over illegal sales of shares of Longfin Corp. stock.",
+     ["Longfin Corp.", "Venkata Meenavalli"]),
     # a comma list of parties is several names, not one
     ("The SEC charged Robert Jesenik, Brian Oliver, and Scott Gillis with fraud.",
      ["Robert Jesenik", "Brian Oliver", "Scott Gillis"]),
