@@ -247,7 +247,7 @@ _EN_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 
 
 # The comma before a part of a decision addressed to another party: ,对孙丽采取… / ,对相关责任人王某给予…
-_PARTY_CUT = re.compile(r",(?=对[^。;,]{1,40}?(?:给予|予以|处以|采取|责令|作出|出具|并处|没收)"
+_PARTY_CUT = re.compile(r",(?=对[^。;,]{1,40}?(?:给予|予以|处以|采取|责令|作出|出具|并处|没收|罚款)"
                         r"|(?:取消|撤销)[^。;,]{1,24}?任职资格|禁止[^。;,]{1,20}?从事)")
 
 

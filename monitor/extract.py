@@ -22,6 +22,7 @@ _PARTY_LABEL = re.compile(r"(?:被处罚)?当事人(?:姓名或名称|名称或�
 _SHORT_ORG_END = re.compile(r"(?:股份|集团|控股|科技|实业|证券|银行|信托|期货|保险|基金|投资|资本|资管)$")
 _LINE_OR_SEMI = re.compile(r"\n|;")
 _NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二三四五六七八九十]+、|\(一\)|当事人)")
+_OTHER_FIELD = re.compile(r"[^:,。;]{2,20}:")
 _COMMA_OR_PAREN = re.compile(r"[,。]|\((?!(?:有限|普通|特殊普通)合伙\))")  # a partnership's (有限合伙) is part of its name
 _TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
 _DECISION_PAREN = re.compile(r"决定书\(((?:[^()]|\([^()]{1,10}\)){2,80})\)")  # one nested (北京) allowed
@@ -31,7 +32,7 @@ _BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
 _ADDR_LEAD = re.compile(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)")
 _ADDR_VERB_PREFIX = re.compile(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)")
 _REGULATOR_WORDS = re.compile(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社")
-_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|处)")
+_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|罚款|处)")
 
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
@@ -221,10 +222,17 @@ def _is_org(name: str) -> bool:
 
 def _clean_name(raw: str) -> str:
     s = raw.strip(" ,;:、。\"“”'")
+    if "控股股东" in s or "实际控制人" in s:  # 某某股份有限公司控股股东某某集团有限公司 → the shareholder itself
+        tail = _HOLDER_OF.split(s)[-1]
+        if len(tail) >= 2:
+            s = tail
     s = _NAME_LEAD.sub("", s)  # 你们 stays: it means all of them
     s = _NAME_TAIL.sub("", s)
     s = _ROLE_WORDS.sub("", s) if not _is_org(s) else s
     return s.strip(" ,;:、")
+
+
+_HOLDER_OF = re.compile(r"(?:控股股东|实际控制人)")
 
 
 def _split_names(s: str) -> list[str]:
@@ -293,6 +301,8 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
             line = line.strip()
             if not line:
                 continue
+            if _OTHER_FIELD.match(line) and not line.startswith("当事人"):
+                break  # the next field of a form (违法行为类型：…, 作出处罚决定的机关名称：…)
             if _NOT_PARTY_LINE.match(line) or len(line) > 200:
                 if line.startswith("当事人"):
                     line = line[3:].lstrip(": ")  # the next party's own 当事人: line

@@ -63,7 +63,9 @@ def _ws_run(m: re.Match[str]) -> str:
     return " "
 
 
-_FIELD_LINE = re.compile(r"[\u4e00-\u9fff（）()、]{2,24}[:：]")
+# A line that starts a form field (当事人名称：…) or a new paragraph of a decision (经查，… / 根据… / 我局决定…).
+_FIELD_LINE = re.compile(r"[\u4e00-\u9fff（）()、]{2,24}[:：]|(?:经查|经审理|经调查|依据|根据|综上|鉴于|当事人|我会|我局|本会|本所|"
+                         r"协会决定|[一二三四五六七八九十]+、)")
 
 
 def _is_cjk(ch: str) -> bool:

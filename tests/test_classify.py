@@ -258,6 +258,28 @@ ZH_CASES = [
                           "从事相关证券交易活动。\n协会决定:取消王某基金从业资格,并加入黑名单,期限十年。", "amac"),
         {"violations": ["unpublished_info_trading"], "sanctions": ["qualification_revoked_blacklist"],
          "sanction_params": {"qualification_revoked_blacklist": {"years": 10}}}, id="amac-rat-trading"),
+    pytest.param(  # PBOC form: the party block ends at the next field; the authority's line is no party
+        ("中国人民银行某某中心支行行政处罚信息公示表",
+         "被处罚当事人:某某农村商业银行股份有限公司\n违法行为类型:1.未按规定履行客户身份识别义务;2.未按规定报送可疑交易报告。\n"
+         "行政处罚内容:罚款人民币85万元,对相关责任人李某罚款人民币3万元。\n作出行政处罚决定机关名称:中国人民银行某某中心支行", "pboc"),
+        {"violations": ["aml_failure"], "sanctions": ["fine"], "fine": {"amount": 880000, "currency": "CNY"},
+         "respondents": [{"name": "某某农村商业银行股份有限公司", "type": "institution", "role": "bank", "sanctions": ["fine"]},
+                         {"name": "李某", "type": "individual", "sanctions": ["fine"]}]}, id="pboc-form"),
+    pytest.param(  # a line break before 经查 starts a paragraph (not a wrapped line); a branch keeps its 中心支公司
+        ("行政处罚决定书", "当事人:某某财产保险股份有限公司某某中心支公司\n经查,你公司给予投保人保险合同约定以外的利益。\n"
+                     "我分局决定:对某某财产保险股份有限公司某某中心支公司罚款25万元。", "nfra"),
+        {"respondents": [{"name": "某某财产保险股份有限公司某某中心支公司", "type": "institution", "role": "insurer",
+                          "sanctions": ["fine"]}]}, id="paragraph-after-party"),
+    pytest.param(  # the controlling shareholder named with its listed company: the shareholder is the party
+        ("上海证券交易所关于对某某股份有限公司控股股东某某集团有限公司予以通报批评的决定",
+         "经查明,某某集团非经营性占用上市公司资金。本所作出如下纪律处分决定:对某某股份有限公司控股股东某某集团有限公司予以通报批评。",
+         "sse"),
+        {"sanctions": ["internal_criticism"],
+         "respondents": [{"name": "某某集团有限公司", "type": "institution", "role": "listed_company",
+                          "sanctions": ["internal_criticism"]}]}, id="controlling-shareholder"),
+    pytest.param(("关于对某某期货有限公司采取责令改正措施的决定", "某某期货有限公司:经查,你公司未按规定对客户进行适当性评估。"
+                  "我局决定对你公司采取责令改正的监督管理措施。", "csrc"),
+                 {"violations": ["suitability_failure"], "sanctions": ["order_to_correct"]}, id="suitability-wider"),
 ]
 
 
