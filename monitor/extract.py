@@ -377,7 +377,8 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "miami chicago denver atlanta philadelphia salt lake city washington d.c. florida california texas "
                   "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
-                  "respondent respondents relief matter civil action rules".split())
+                  "respondent respondents relief matter civil action rules authority authority's authoritys principles "
+                  "regulation regulations abuse laundering".split())
 
 
 _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|"

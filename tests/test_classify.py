@@ -328,6 +328,22 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # FCA Handbook citations; a cancelled permission is imposed by its own verb
+        ("FINAL NOTICE: Example Capital Ltd", "The Authority hereby imposes on Example Capital Ltd a financial penalty of "
+         "£2,100,000 for breaches of Principle 2 and Principle 11 of the Authority's Principles for Businesses. Example "
+         "failed to deal with the Authority in an open and cooperative way. The Authority has also cancelled Example's "
+         "Part 4A permission.", "fca"),
+        {"violations": ["diligence_failure", "inspection_noncooperation"], "sanctions": ["fine", "license_revoked"],
+         "fine": {"amount": 2100000, "currency": "GBP"},
+         "respondents": [{"name": "Example Capital Ltd", "type": "institution"}]}, id="fca-principles-cancelled"),
+    pytest.param(("FINAL NOTICE: Mr John Trader", "The Authority hereby imposes on Mr Trader a financial penalty of "
+                  "£95,000 for market manipulation contrary to Article 15 of the Market Abuse Regulation.", "fca"),
+                 {"violations": ["market_manipulation"], "fine": {"amount": 95000, "currency": "GBP"},
+                  "respondents": [{"name": "John Trader", "type": "individual"}]}, id="fca-mar"),
+    pytest.param(("FINAL NOTICE: Sample Bank plc", "The Authority hereby imposes on Sample Bank plc a financial penalty of "
+                  "£7,500,000 for breaches of the Money Laundering Regulations 2017.", "fca"),
+                 {"violations": ["aml_failure"], "respondents": [{"name": "Sample Bank plc", "type": "institution"}]},
+                 id="fca-mlr"),
     pytest.param(("SEC Charges Promoters", "The SEC charged two promoters with perpetrating an international pyramid scheme "
                   "targeting Latino communities.", "sec"), {"violations": ["offering_fraud"]}, id="pyramid-scheme"),
     pytest.param(  # a bribe to a broker in a manipulation is not foreign bribery; a bribe to an official is
