@@ -34,6 +34,10 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+_PER_DAY = re.compile(r"\b(?:daily|per day|a day|each day|per diem)\b")
+# after "$X in disgorgement": further remedies listed with no amount of their own share the figure
+_LUMPED_AFTER = re.compile(r"\s+(?:in\s+)?disgorgement,? (?:and )?(?:prejudgment interest,? (?:and )?)?(?:a )?(?:civil )?(?:money )?"
+                           r"penalt\w*(?![^.;$]{0,12}\$)")
 _INTEREST_ON = re.compile(r"interest on (?:the |such |that )?$")
 _SATISFIED_BY = re.compile(r"satisf\w* (?:in part )?by|credit|offset")
 _COMBINED_BEFORE = re.compile(r"(?:disgorgement|prejudgment interest)[^.;$£€]{0,30}?(?:,?\s*and|,)\s*(?:a\s+|the\s+)?$")
@@ -855,6 +859,8 @@ class Classifier:
                     mode = self._en_mode(low, a, b, m.start(), m.end(), rule.label, ctx)
                     if mode != "imposed":
                         continue
+                    if rule.label == "fine" and _PER_DAY.search(low, max(a, m.start() - 24), min(b, m.end() + 24)):
+                        continue  # a coercive per-day contempt sanction is not a fine (taxonomy mapping note)
                     if rule.label == "fine":  # another authority's penalty in another currency is not this one's
                         amt = am.parse_amount_en(low[m.end(): m.end() + 60], default_currency=currency)
                         if amt is not None and amt.currency != currency:
@@ -976,7 +982,8 @@ class Classifier:
         r"(?P<kw>civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b"
         r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to|equal to|in the sum of)?\s*"
         r"(?:approximately |about |more than |nearly |over |up to )?(?P<amt>" + _AMT + r")"
-        r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:\s*(?:,|and|, and)\s*(?:" + _AMT + r")(?:\s*\([^)]{1,40}\))?)*)")
+        r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:(?:\s+(?:against|for|from|on|by) [^$;.]{1,40}?)?\s*(?:,|and|, and)\s*(?:" + _AMT +
+        r")(?:\s*\([^)]{1,40}\))?)*)")
     _PEN_BEFORE = re.compile(r"(?P<amt>" + _AMT + r")\s*(?:\([^)]*\)\s*)?(?:in\s+)?(?:civil\s+)?(?:money\s+|monetary\s+)?(?P<kw>penalt(?:y|ies)|fine)\b")
     _TREASURY = re.compile(r"(?P<amt>" + _AMT + r")\s+to be paid to the (?:united states|u\.s\.) treasury")
     _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
@@ -1093,6 +1100,8 @@ class Classifier:
             pos = m.start(g)
             if pos in taken:
                 continue
+            if g == "amt2" and _LUMPED_AFTER.match(sent, m.end(g)):
+                continue  # "$5 million in disgorgement, civil penalties, and interest": one figure for all
             if g == "amt" and "penalt" in sent[m.start(): pos]:
                 continue  # "disgorgement, prejudgment interest, and a civil penalty totaling $79,190": one figure for all
             if g == "amt" and (_INTEREST_ON.search(sent, max(0, m.start() - 20), m.start()) or
@@ -1129,12 +1138,12 @@ class Classifier:
                 "to settle its charges", "to settle their charges", "consented to the entry", "consented to entry",
                 "consenting to the entry", "judgment on consent", "judgments on consent", "consent judgment",
                 "settled matter", "settled action", "settled administrative", "agreed to pay", "agreed to be",
-                "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation", "resolves the",
+                "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation",
                 "settles charges", "settle charges", "resolved its case", "settled charges", "by consent",
                 "consent final judgment", "consented to a judgment", "consented to judgment", "entered on consent",
-                "as part of the settlement")
+                "as part of the settlement", "settles all charges")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
-                 "judgment against", "final order", "judgments against")
+                 "judgment against", "final order", "judgments against", "resolves the")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
 
     _STATUS_ORDER = (("settled", _SETTLED), ("judgment", _JUDGMENT), ("charged", _CHARGED))

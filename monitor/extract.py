@@ -445,6 +445,7 @@ def _name_words(part: str) -> list[str]:
     return words
 
 
+_ORG_POSSESSIVE = re.compile(r"^(?:Inc|Corp|Co|Ltd|LLC|LP|L\.P|PLC|plc)\.?s$")
 _INITIAL = re.compile(r"^[A-Z]\.$")  # a middle initial (Richard A. Bailey), not the article "a"
 _JUDGE_WORDS = frozenset(("Judge", "Honorable", "Magistrate"))
 # Capitalised plural nouns that end a run but never a name (Defendants, Investors…); surnames ending in s stay.
@@ -465,7 +466,9 @@ def _after_based(piece: str) -> str:
 
 
 _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|located in|headquartered in|County of|"
-                         r"State of|Commonwealth of) $")
+                         r"State of|Commonwealth of|both of|all of|each of|lives in|living in)(?<!\bof of) $|, of $")
+# Relief defendants hold proceeds but are not charged: not respondents.
+_RELIEF_LEAD = re.compile(r"(?<![A-Za-z])relief defendants?,? (?:the )?$|as relief defendants? $", re.I)
 
 
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself).
@@ -570,6 +573,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               if _TARGET_LEAD.search(text, max(a, m.start() - 70), m.start()) and not _named_as_party(text, run, a, b):
                   continue  # the company whose stock was traded or acquired (shares of X, acquisition of X)
           pieces = _AND_CAP.split(run) if " and " in run else [run]
+          if text.startswith("defendant", m.start() - 11) or text.startswith("defendants", m.start() - 12) or \
+                  text.startswith("defendants, ", m.start() - 12):
+              if _RELIEF_LEAD.search(text, max(a, m.start() - 24), m.start()):
+                  continue  # relief defendants are not charged
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
               # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
               head = pieces[0].split(", ")
@@ -582,6 +589,13 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             words = _name_words(part)
             if not words:
                 continue
+            for k in range(len(words) - 1):  # "Wolf Hedge LLC. Malik": a sentence ended after the suffix
+                if words[k][-1] == "." and words[k].lower().rstrip(".") in _ORG_END_BARE and \
+                        words[k + 1].lower().rstrip(".") not in _ORG_END_BARE and words[k + 1] not in ("L.P.", "L.L.C."):
+                    words = words[:k + 1]
+                    break
+            if words[-1][-1] == "s" and _ORG_POSSESSIVE.match(words[-1]):
+                words[-1] = words[-1][:-1]  # "Mainstream Entertainment Inc.s": the company's, apostrophe lost
             if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
                 words[-1] = words[-1][:-1]
             name = " ".join(words)

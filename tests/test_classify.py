@@ -328,6 +328,24 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(("SEC Obtains Judgment", "The judgment imposes civil money penalties of $2,850,000 against Malik and "
+                  "$13,775,000 against ABIG.", "sec"),
+                 {"fine": {"amount": 16625000, "currency": "USD"}}, id="penalties-against-each"),
+    pytest.param(("SEC Obtains Judgment", "The court ordered Hold Brothers to pay $5 million in disgorgement, civil "
+                  "penalties, and interest, in five installments.", "sec"),
+                 {"fine": None, "confiscation": None}, id="lumped-after-disgorgement"),
+    pytest.param(  # a coercive per-day contempt sanction is not a fine
+        ("Court Holds Adviser in Contempt", "The contempt order imposes a $250 daily fine against both Anvil and Beck until "
+         "Anvil complies with the subpoena enforcement order.", "sec"),
+        {"sanctions": [], "fine": None, "status": "other"}, id="daily-contempt-fine"),
+    pytest.param(("Alleged Investment Club Fraudster Settles All Charges with SEC", "The SEC announced that John Doe "
+                  "agreed to a final judgment.", "sec"), {"status": "settled"}, id="status-title-settles"),
+    pytest.param(("Court Enters Bar", "The ruling follows an evidentiary hearing and resolves the case against Smith in "
+                  "its entirety.", "sec"), {"status": "judgment"}, id="status-resolves-the-case"),
+    pytest.param(  # what an investigation suspects is no finding
+        ("SEC Files Subpoena Enforcement", "The SEC is investigating whether the company's officers may have prepared "
+         "false and misleading public statements.", "sec"),
+        {"violations": ["inspection_noncooperation"]}, id="hedge-may-have-prepared"),
     pytest.param(  # FCA Handbook citations; a cancelled permission is imposed by its own verb
         ("FINAL NOTICE: Example Capital Ltd", "The Authority hereby imposes on Example Capital Ltd a financial penalty of "
          "£2,100,000 for breaches of Principle 2 and Principle 11 of the Authority's Principles for Businesses. Example "
@@ -599,6 +617,12 @@ def test_english_respondents_places_and_possessives(clf):
      ["John Smith"]),
     ("The SEC charged Longfin Corp. and its CEO Venkata Meenavalli over illegal sales of shares of Longfin Corp. stock.",
      ["Longfin Corp.", "Venkata Meenavalli"]),
+    # relief defendants are not charged
+    ("The SEC charged John Smith with fraud and named relief defendants Acme Holdings LLC and Jane Smith.", ["John Smith"]),
+    # a company's possessive without its apostrophe; a sentence that ended after a suffix
+    ("The SEC charged Mainstream Entertainment Inc.s former CEO Bob Jones with fraud.",
+     ["Mainstream Entertainment Inc.", "Bob Jones"]),
+    ("The complaint charges Wolf Hedge LLC. Malik also faces charges.", ["Wolf Hedge LLC"]),
     # a comma list of parties is several names, not one
     ("The SEC charged Robert Jesenik, Brian Oliver, and Scott Gillis with fraud.",
      ["Robert Jesenik", "Brian Oliver", "Scott Gillis"]),
