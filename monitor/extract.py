@@ -361,7 +361,8 @@ def pair_target_names(clause: str) -> list[str]:
 
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside); one linear scan per sentence.
-_CAP_RUN = re.compile(r"[A-Z][A-Za-z.'&-]*(?:,? (?:[A-Z][A-Za-z.'&-]*|of|and|&|de|del|la|van|von|da)(?= |,|\.|$))*")
+_CAP_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
+                      r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
 _STOP = frozenset("the this that on in according securities exchange commission sec united states district court judge "
@@ -556,7 +557,11 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {_name_key(p["name"]): p for p in _title_parties(title)}
     stop = _STOP
-    opening = sentences[:6]
+    # the opening: six sentences, or more (up to twelve) until about 1,200 characters are covered
+    n = min(6, len(sentences))
+    while n < len(sentences) and n < 12 and sentences[n - 1][1] - sentences[0][0] < 1200:
+        n += 1
+    opening = sentences[:n]
     for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
         if not charge or staff:
             continue

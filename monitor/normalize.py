@@ -155,6 +155,7 @@ _EN_FIX_BMP = re.compile("[" + "".join(_EN_MAP) + _FORMAT_BMP + "]")  # for text
 def _en_fix(m: re.Match[str]) -> str:
     return _EN_MAP.get(m.group(), "")
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
+_NBSP_MOJIBAKE = re.compile("\u00c2(?=[\u00a0 ]|$)")
 
 
 def normalize_en(text: str) -> str:
@@ -164,6 +165,8 @@ def normalize_en(text: str) -> str:
     s = text
     if "&" in s and ";" in s:  # HTML entities left by a scrape (Dewey &amp; LeBoeuf)
         s = html.unescape(s)
+    if "\u00c2" in s:  # a no-break space decoded as Latin-1 ("Â\u00a0"): mojibake, not a letter
+        s = _NBSP_MOJIBAKE.sub("", s)
     if not s.isascii() or "\r" in s:
         s = (_EN_FIX if _ASTRAL.search(s) else _EN_FIX_BMP).sub(_en_fix, s)
     if "  " in s or "\t" in s:

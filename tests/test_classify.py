@@ -328,6 +328,16 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(("SEC Charges Fund Manager", "The complaint alleges that Malik deceived investors when he sold them limited "
+                  "partnership interests in his hedge fund.", "sec"), {"violations": ["offering_fraud"]},
+                 id="deceived-investors-when-sold"),
+    pytest.param(("SEC Charges Adviser", "The SEC alleges that the firm violated Rule 206(4)-7 under the Advisers Act.",
+                  "sec"), {"violations": ["diligence_failure", "adviser_fiduciary_breach"]}, id="compliance-program-rule"),
+    pytest.param(("SEC Charges Accountants", "The complaint charges Swart with violating a prior SEC order.", "sec"),
+                 {"violations": ["other"]}, id="violating-prior-order"),
+    pytest.param(("SEC Charges Broker", "The complaint alleges that he took money from client accounts and then lied to SEC "
+                  "examiners who uncovered the withdrawals.", "sec"),
+                 {"violations": ["inspection_noncooperation"]}, id="lying-to-examiners"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes civil money penalties of $2,850,000 against Malik and "
                   "$13,775,000 against ABIG.", "sec"),
                  {"fine": {"amount": 16625000, "currency": "USD"}}, id="penalties-against-each"),
@@ -617,6 +627,9 @@ def test_english_respondents_places_and_possessives(clf):
      ["John Smith"]),
     ("The SEC charged Longfin Corp. and its CEO Venkata Meenavalli over illegal sales of shares of Longfin Corp. stock.",
      ["Longfin Corp.", "Venkata Meenavalli"]),
+    # accented names; a no-break space garbled into "Â" is no capital letter
+    ("The SEC charged Gerardo de Nicolás and Cedric Cañas Maillard with fraud.\u00c2\u00a0The SEC also charged Ramón "
+     "Lafarga.", ["Gerardo de Nicolás", "Cedric Cañas Maillard", "Ramón Lafarga"]),
     # relief defendants are not charged
     ("The SEC charged John Smith with fraud and named relief defendants Acme Holdings LLC and Jane Smith.", ["John Smith"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
