@@ -672,6 +672,10 @@ class Classifier:
             clause = body[lo:hi]
             found_here = per_clause[ci]
             targets = ex.pair_target_names(clause)
+            if not targets:  # a list of decisions, one party per line ("某甲公司：…。处分：公开谴责")
+                party = ex.line_party(body, lo)
+                if party:
+                    targets = [party]
             for sid, end in found_here:
                 p: dict[str, Any] = {}
                 tail = clause[end: end + 12]

@@ -329,6 +329,10 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
         if "当事人" not in cand and not _NOT_ADDRESSEE.search(cand):
             for n in _split_names(_BOARD_SUFFIX.sub("", cand)):
                 add(n)
+    # A list of decisions, one party per line: "上海某甲资产管理有限公司：未履行…。处分：…", "王某某(某甲法定代表人)：…"
+    if text.count("\n") >= 2:
+        for name in line_parties(text):
+            add(name)
     # Role-labelled people named anywhere in the first part: 时任董事长王奇志
     for m in _ROLE_PERSON.finditer(text, 0, 3000):
         add(m.group(2), m.group(0))
@@ -346,6 +350,37 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
 # A measure that names its party inside it: 取消李某高级管理人员任职资格3年, 禁止王五终身从事银行业工作.
 _BAN_TARGET = re.compile(r"(?:取消|撤销)([^。;,:]{2,20}?)的?(?:董事|监事|高级管理人员|高管人员|任职)"
                          r"|禁止([^。;,:]{2,20}?)(?:终身|[0-9一二三四五六七八九十]+年内?)?从事")
+
+
+# A line opened by a party and a colon: a firm, or a person whose role follows in parentheses.
+_LINE_PARTY = re.compile(r"(?m)^([\u4e00-\u9fffA-Za-z0-9*()]{2,40}?)(\([^)\n]{0,30}\))?:")
+
+
+def line_party(body: str, pos: int) -> str | None:
+    """The party opening the line that holds pos (see _LINE_PARTY), if any."""
+    m = _LINE_PARTY.match(body, body.rfind("\n", 0, pos) + 1)
+    if m is None or m.end() > pos:
+        return None
+    name, paren = m.group(1), m.group(2) or ""
+    if _NOT_A_PARTY_LINE.search(name):
+        return None  # 我部提醒你公司：… is the regulator speaking
+    if _is_org(name) or (paren and _ROLE_IN_PAREN.search(paren) and _ZH_PERSON.match(name)):
+        return name
+    return None
+
+
+_NOT_A_PARTY_LINE = re.compile(r"[你我其该本]|提醒|要求|请|决定|关注|说明")
+_ROLE_IN_PAREN = re.compile(r"代表人|董事|总经理|负责人|实际控制人|股东|高管|从业人员|基金经理|合伙人")
+
+
+def line_parties(text: str) -> list[str]:
+    """Every party opening a line (see line_party)."""
+    out = []
+    for m in _LINE_PARTY.finditer(text):
+        name = line_party(text, m.end())
+        if name and not _NOT_ADDRESSEE.search(name):
+            out.append(name)
+    return out
 
 
 def pair_target_names(clause: str) -> list[str]:

@@ -280,6 +280,16 @@ ZH_CASES = [
     pytest.param(("关于对某某期货有限公司采取责令改正措施的决定", "某某期货有限公司:经查,你公司未按规定对客户进行适当性评估。"
                   "我局决定对你公司采取责令改正的监督管理措施。", "csrc"),
                  {"violations": ["suitability_failure"], "sanctions": ["order_to_correct"]}, id="suitability-wider"),
+    pytest.param(  # a monthly list: one party per line, each with its own measures
+        ("中基协公布2023年8月纪律处分情况", "协会对以下机构及人员作出纪律处分:\n上海某甲资产管理有限公司:未履行谨慎勤勉义务。处分:公开谴责,"
+         "暂停受理其私募基金产品备案六个月。\n北京某乙投资管理有限公司:向不特定对象宣传推介私募基金。处分:警告。\n"
+         "王某某(某甲法定代表人):对某甲违规行为负有直接责任。处分:加入黑名单,期限三年。", "amac"),
+        {"respondents": [{"name": "上海某甲资产管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["filing_suspension", "public_censure"], "filing_suspension_months": 6},
+                         {"name": "北京某乙投资管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["written_warning_selfreg"]},
+                         {"name": "王某某", "type": "individual", "sanctions": ["qualification_revoked_blacklist"]}]},
+        id="one-party-per-line"),
 ]
 
 
