@@ -36,8 +36,9 @@ _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
 _PER_DAY = re.compile(r"\b(?:daily|per day|a day|each day|per diem)\b")
 # after "$X in disgorgement": further remedies listed with no amount of their own share the figure
-_LUMPED_AFTER = re.compile(r"\s+(?:in\s+)?disgorgement,? (?:and )?(?:prejudgment interest,? (?:and )?)?(?:a )?(?:civil )?(?:money )?"
-                           r"penalt\w*(?![^.;$]{0,12}\$)")
+_LUMPED_AFTER = re.compile(r"\s+(?:in\s+)?disgorgement(?: of ill-gotten gains)?,? (?:and )?(?:(?:prejudgment )?interest,? (?:and )?)?"
+                           r"(?:a )?(?:civil )?(?:money )?penalt\w*(?![^.;$]{0,12}\$)")
+_LUMP_AFTER_KW = re.compile(r"\w*,? (?:and )?(?:prejudgment )?(?:interest|disgorgement)\b(?![^.;$]{0,12}\$)")
 _INTEREST_ON = re.compile(r"interest on (?:the |such |that )?$")
 _SATISFIED_BY = re.compile(r"satisf\w* (?:in part )?by|credit|offset")
 _COMBINED_BEFORE = re.compile(r"(?:disgorgement|prejudgment interest)[^.;$£€]{0,30}?(?:,?\s*and|,)\s*(?:a\s+|the\s+)?$")
@@ -489,7 +490,8 @@ class Classifier:
                             ("undetermined", rules.get("en_undetermined_cues") or []),
                             ("deferred", rules.get("en_deferred_cues") or []),
                             ("credit", rules.get("en_credit_cues") or []),
-                            ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite"]),
+                            ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite",
+                                             r"(faces|face|facing) (a )?(maximum|possible|potential|up to)"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
                             ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)"])):
             for w in words:
@@ -1077,8 +1079,9 @@ class Classifier:
                 kw = m.groupdict().get("kw") or "penalty"
                 kind = "fine" if kw.strip() == "fine" else "penalty"
                 # "$125,000 in disgorgement, prejudgment interest and a civil penalty": a combined figure, no penalty.
-                if rx is self._PEN_BEFORE and _DISG_OR_INTEREST.search(sent[m.end("amt"): m.start("kw")]):
-                    continue
+                if rx is self._PEN_BEFORE and (_DISG_OR_INTEREST.search(sent[m.end("amt"): m.start("kw")]) or
+                                               _LUMP_AFTER_KW.match(sent, m.end("kw"))):
+                    continue  # "$231,158 in civil penalties, disgorgement and interest": one figure for all
                 # "disgorgement and civil penalties totaling $15.5 million": one figure for both, no penalty amount
                 if rx is self._PEN_AFTER and _COMBINED_BEFORE.search(sent, max(0, m.start() - 60), m.start()) and (
                         "penalties" in m.group("kw") or _TOTAL_WORD.search(sent, m.end("kw"), m.start("amt"))):

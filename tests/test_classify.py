@@ -338,6 +338,20 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(("SEC Charges Official", "The SEC charged Leonard Genova with defrauding investors in the Town's municipal "
+                  "securities offerings by hiding loan guarantees.", "sec"), {"violations": ["offering_fraud"]},
+                 id="defrauding-investors-in-offering"),
+    pytest.param(  # a motion the court granted is no longer only sought
+        ("SEC Obtains Freeze", "The court granted the SEC's motion for a preliminary injunction and continued the freeze of "
+         "over $100,000 in assets.", "sec"), {"sanctions": ["cease_and_desist", "asset_freeze"]}, id="granted-motion"),
+    pytest.param(  # a statutory maximum is no sentence
+        ("Trader Pleads Guilty", "He will be sentenced in September and faces a maximum of 25 years in jail plus fines.",
+         "sec"), {"sanctions": ["criminal_charges_parallel"], "fine": None}, id="faces-maximum"),
+    pytest.param(("SEC Obtains Judgment", "The final judgment permanently prohibits Henderson from violating Section 10(b) "
+                  "of the Exchange Act and bars him from penny stock trading.", "sec"),
+                 {"sanctions": ["cease_and_desist", "market_ban"]}, id="prohibits-and-penny-trading"),
+    pytest.param(("SEC Obtains Judgment", "The court ordered him to pay $231,158.56 in civil penalties, disgorgement and "
+                  "interest.", "sec"), {"fine": None, "confiscation": None}, id="lumped-penalties-first"),
     pytest.param(("SEC Charges Fund Manager", "The complaint alleges that Malik deceived investors when he sold them limited "
                   "partnership interests in his hedge fund.", "sec"), {"violations": ["offering_fraud"]},
                  id="deceived-investors-when-sold"),
@@ -640,6 +654,9 @@ def test_english_respondents_places_and_possessives(clf):
     # accented names; a no-break space garbled into "Â" is no capital letter
     ("The SEC charged Gerardo de Nicolás and Cedric Cañas Maillard with fraud.\u00c2\u00a0The SEC also charged Ramón "
      "Lafarga.", ["Gerardo de Nicolás", "Cedric Cañas Maillard", "Ramón Lafarga"]),
+    ("The SEC charged John Smith with fraud and named Acme Holdings LLC and Beta LLC as relief defendants.",
+     ["John Smith"]),
+    ("The SEC charged John Smith with fraud and relief defendant Jane Smith.", ["John Smith"]),
     # relief defendants are not charged
     ("The SEC charged John Smith with fraud and named relief defendants Acme Holdings LLC and Jane Smith.", ["John Smith"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
