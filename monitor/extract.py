@@ -503,12 +503,6 @@ def _after_based(piece: str) -> str:
 
 _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|located in|headquartered in|County of|"
                          r"State of|Commonwealth of|both of|all of|each of|lives in|living in)(?<!\bof of) $|, of $")
-# Relief defendants hold proceeds but are not charged: not respondents.
-_RELIEF_LEAD = re.compile(r"(?<![A-Za-z])relief defendants?,? (?:the )?$|as relief defendants? $", re.I)
-# only names (and their parenthetical a/k/a) between the run and "as relief defendants"; a verb like "are named" allowed
-_RELIEF_AFTER = re.compile(r"(?:[ ,]+(?:and\b|[A-Z][\w.&'-]*)|\s*\([^)]{0,60}\)){0,12},?"
-                           r"(?:\s+(?:who|which|that))?(?:\s+(?:are|were|is|was)(?:\s+also)?\s+(?:named|charged))?"
-                           r"\s+as relief defendants?\b")
 
 
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself).
@@ -617,12 +611,6 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               if _TARGET_LEAD.search(text, max(a, m.start() - 70), m.start()) and not _named_as_party(text, run, a, b):
                   continue  # the company whose stock was traded or acquired (shares of X, acquisition of X)
           pieces = _AND_CAP.split(run) if " and " in run else [run]
-          if text.find("relief defendant", max(a, m.start() - 24), m.start()) >= 0 and \
-                  _RELIEF_LEAD.search(text, max(a, m.start() - 24), m.start()):
-              continue  # relief defendants are not charged
-          if text.find("as relief defendant", m.end(), min(b, m.end() + 80)) >= 0 and \
-                  _RELIEF_AFTER.match(text, m.end()):
-              continue  # "named Acme LLC and Beta LLC as relief defendants"
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
               # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
               head = pieces[0].split(", ")

@@ -654,11 +654,9 @@ def test_english_respondents_places_and_possessives(clf):
     # accented names; a no-break space garbled into "Â" is no capital letter
     ("The SEC charged Gerardo de Nicolás and Cedric Cañas Maillard with fraud.\u00c2\u00a0The SEC also charged Ramón "
      "Lafarga.", ["Gerardo de Nicolás", "Cedric Cañas Maillard", "Ramón Lafarga"]),
-    ("The SEC charged John Smith with fraud and named Acme Holdings LLC and Beta LLC as relief defendants.",
-     ["John Smith"]),
-    ("The SEC charged John Smith with fraud and relief defendant Jane Smith.", ["John Smith"]),
-    # relief defendants are not charged
-    ("The SEC charged John Smith with fraud and named relief defendants Acme Holdings LLC and Jane Smith.", ["John Smith"]),
+    # relief defendants are named in the action (they hold its proceeds): a watchlist should see them
+    ("The SEC charged John Smith with fraud and named Acme Holdings LLC as a relief defendant.",
+     ["John Smith", "Acme Holdings LLC"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
     ("The SEC charged Mainstream Entertainment Inc.s former CEO Bob Jones with fraud.",
      ["Mainstream Entertainment Inc.", "Bob Jones"]),
