@@ -345,7 +345,8 @@ def _each_payers(orig: str, low: str, rel: int) -> int:
 
 # Between a remedy and a later "to be determined": a new object the cue governs instead (`consented to permanent
 # injunctions, leaving the amounts of their disgorgement ... to be determined`).
-_OTHER_OBJECT = re.compile(r"\b(?:leaving|with the amounts?|while|but)\b")
+_OTHER_OBJECT = re.compile(r"\b(?:leaving|with (?:the )?(?:amounts?|issue|question|determination)|with (?:any )?(?:disgorgement|"
+                           r"civil|monetary|money|penalt\w*)|while|but)\b")
 
 
 def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
@@ -1139,7 +1140,7 @@ class Classifier:
 
     _CRIMINAL_CTX = re.compile(r"sentenc|criminal|pleaded guilty|pled guilty|convicted|u\.s\. district judge")
     _CRIMINAL_TITLE = re.compile(r"\b(sentenced|sentence|pleads? guilty|pled guilty|pleaded guilty|indicted|convicted|"
-                                 r"guilty verdict|arrested|criminal|criminally|guilty of|found guilty)\b")
+                                 r"guilty verdict|arrested|criminal|criminally|guilty of|found guilty|sentences)\b")
 
     _SETTLED = ("without admitting or denying", "agreed to settle", "to settle the charges", "to settle these charges",
                 "to settle its charges", "to settle their charges", "consented to the entry", "consented to entry",

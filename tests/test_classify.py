@@ -338,6 +338,20 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # injunctions and bars now, the penalty later: the "to be determined" governs the penalty only
+        ("SEC Obtains Judgment", "Jasper has agreed to the entry of a judgment imposing permanent injunctions and "
+         "permanent officer-and-director and penny stock bars, with the issue of any civil money penalties to be "
+         "determined upon the SEC's motion.", "sec"),
+        {"sanctions": ["cease_and_desist", "ban_from_office", "market_ban"], "fine": None}, id="bars-now-penalty-later"),
+    pytest.param(("SEC Obtains Judgment", "He also agreed to be barred from participating in any future municipal bond "
+                  "offerings. They are prohibited from participating in any future municipal securities offerings.", "sec"),
+                 {"sanctions": ["cease_and_desist"]}, id="municipal-offering-bars"),
+    pytest.param(  # proceedings opened under 12(j) revoke nothing yet
+        ("SEC Suspends Trading", "The SEC suspended trading in the company's common stock and instituted administrative "
+         "proceedings pursuant to Section 12(j) of the Exchange Act to determine whether to revoke its registration.",
+         "sec"), {"sanctions": []}, id="12j-proceedings-opened"),
+    pytest.param(("Federal Court Sentences Defendant in SEC Manipulation Case", "The court sentenced John Doe to 42 "
+                  "months in prison.", "sec"), {"status": "other"}, id="status-title-sentences"),
     pytest.param(("SEC Charges Official", "The SEC charged Leonard Genova with defrauding investors in the Town's municipal "
                   "securities offerings by hiding loan guarantees.", "sec"), {"violations": ["offering_fraud"]},
                  id="defrauding-investors-in-offering"),
