@@ -349,6 +349,10 @@ _OTHER_OBJECT = re.compile(r"\b(?:leaving|with (?:the )?(?:amounts?|issue|questi
                            r"civil|monetary|money|penalt\w*)|while|but)\b")
 
 
+_MONEY_LABELS = frozenset({"fine", "confiscation", "restitution", "penalty", "disgorgement"})
+_MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b")
+
+
 def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
     """Start of the first cue lying wholly inside [lo, hi), else lo."""
     for a, b, _ in cues:
@@ -963,9 +967,12 @@ class Classifier:
             return "undetermined"
         if self._en_self.match(low, s):
             return "imposed"
-        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s) and \
-                not _OTHER_OBJECT.search(low, e, _first_at(ctx.get("undetermined"), e, clause_end)):
-            return "undetermined"
+        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s):
+            cue = _first_at(ctx.get("undetermined"), e, clause_end)
+            # money left "to be determined" does not hold back an injunction or a bar named before it
+            if not _OTHER_OBJECT.search(low, e, cue) and not (
+                    label not in _MONEY_LABELS and _MONEY_WORD.search(low, e, cue)):
+                return "undetermined"
         if ctx.any("not", max(lo, s - 40), s):
             return "none"
         if last_any >= 0:

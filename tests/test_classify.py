@@ -338,6 +338,15 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
+    pytest.param(  # money "in amounts to be determined" does not hold back the injunction and the freeze
+        ("SEC Obtains Judgments", "The judgments include permanent injunctive relief, repatriation of assets, an asset "
+         "freeze, and orders to pay disgorgement and civil penalties in amounts to be determined by the Court.", "sec"),
+        {"sanctions": ["fine", "confiscation", "cease_and_desist", "asset_freeze"], "fine": None, "confiscation": None},
+        id="money-later-injunction-now"),
+    pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
+                  "sentenced to 12 months and 1 day.", "sec"),
+                 {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
+                 id="officer-director-and-sentence"),
     pytest.param(  # injunctions and bars now, the penalty later: the "to be determined" governs the penalty only
         ("SEC Obtains Judgment", "Jasper has agreed to the entry of a judgment imposing permanent injunctions and "
          "permanent officer-and-director and penny stock bars, with the issue of any civil money penalties to be "
