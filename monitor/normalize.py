@@ -14,13 +14,10 @@ from functools import lru_cache
 from monitor.models import FORMAT_CHARS
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 _NON_CJK_RUN = re.compile(f"[^{_CJK}]+")
-# One pass over whitespace; the callback decides from the neighbours (lookbehinds on every position are slow).
-_WS = re.compile(r"[ \t\u3000\u00a0]*\n[ \t\u3000\u00a0]*|[ \t\u3000\u00a0]+")
-# The same pieces found from maximal runs (a character-class start lets sre skip ahead; the pattern above, led by an
-# optional run, is tried at every offset): a run with one line break is one piece; in a run with k ≥ 2 breaks each
-# piece borders a break, so each becomes "\n".
+# One pass over whitespace, by maximal runs (a character-class start lets sre skip ahead); the callback decides from
+# the neighbours (lookbehinds on every position are slow). A run with one line break is one piece; in a run with
+# k ≥ 2 breaks each piece borders a break, so each becomes "\n".
 _WS_RUN = re.compile(r"[ \t\u3000\u00a0\n]+")
 _MANY_NL = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
@@ -91,10 +88,6 @@ def _traditional_chars() -> re.Pattern[str]:
     else:
         trad = [a for a, b in zip(block, out) if a != b]
     return re.compile("[" + "".join(re.escape(c) for c in trad) + "]")
-
-
-def has_cjk(text: str) -> bool:
-    return _CJK_CHAR.search(text) is not None
 
 
 def detect_lang(title: str, text: str) -> str:
@@ -176,10 +169,8 @@ def normalize_en(text: str) -> str:
 
 # Clause boundaries in Chinese decisions: sentence ends, semicolons, and enumerators (一是/二是, (一)/(二),
 # 一、/二、, 1./2./1、) which start a new item even mid-line.
-_ZH_ENUM = r"(?:[一二三四五六七八九十]+是|\([一二三四五六七八九十]+\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|(?<![0-9.])[0-9]{1,2}[、.](?![0-9]))"
-_ZH_SPLIT = re.compile(rf"(?<=[。;；!！?？\n])|(?={_ZH_ENUM})")
-# The same cuts found by consuming patterns that start with a character class (sre then skips ahead cheaply instead
-# of trying a zero-width match at every offset): a stop cuts after itself, an enumerator before itself.
+# They are found by consuming patterns that start with a character class (sre then skips ahead cheaply instead of
+# trying a zero-width match at every offset): a stop cuts after itself, an enumerator before itself.
 _ZH_NUM = "一二三四五六七八九十"
 _ZH_CUT = re.compile(rf"[。;；!！?？\n]|[{_ZH_NUM}(（0-9](?:(?<=[{_ZH_NUM}])[{_ZH_NUM}]*[是、]|(?<=\()[{_ZH_NUM}]+\)"
                      rf"|(?<=（)[{_ZH_NUM}]+）|(?<=[0-9])(?<![0-9.][0-9])[0-9]?[、.](?![0-9]))")
