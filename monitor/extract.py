@@ -422,7 +422,8 @@ _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted b
 # every _STAFF alternative contains one of these: a sentence with none of them cannot match it
 _STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
-                         r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on")
+                         r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
+                         r"contempt|order finding")
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
@@ -489,7 +490,7 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "brokers dealers advisers advisors firms banks notes securities shares charges claims states "
                         "parties customers clients traders members employees agents representatives promoters "
                         "affiliates subsidiaries others funds offerings markets exchanges sales rules "
-                        "island beach republic county city province district".split())
+                        "island beach republic county city province district tokens coins".split())
 
 
 def _after_based(piece: str) -> str:
@@ -507,8 +508,12 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
 
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself).
 _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stock|securities|"
-                          r"options|ahead of|announcement) (?:of |by |for )?|(?:acquisition|merger|takeover|tender offer) "
-                          r"(?:of|for) [^;]{1,40}? by )(?:the )?$", re.I)
+                          r"options|ahead of|announcement|interests in|units (?:of|in)) (?:of |by |for )?"
+                          r"(?:the |a |an )?(?:[a-z][a-z-]* ){0,6}|(?:acquisition|merger|takeover|tender offer) "
+                          r"(?:of|for) [^;]{1,40}? by (?:the )?)$")
+# Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
+_DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|[a-z]+ed)\s+"
+                              r"(?:[a-z][a-z-]* ){0,5}$")
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
 
@@ -606,9 +611,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
-          if text.startswith(("of ", "by ", "for "), m.start() - 3) or text.startswith("of ", m.start() - 3) or \
-                  text.startswith("ahead of ", m.start() - 9):
-              if _TARGET_LEAD.search(text, max(a, m.start() - 70), m.start()) and not _named_as_party(text, run, a, b):
+          if text.startswith(("of ", "by ", "in "), m.start() - 3) or text.startswith("for ", m.start() - 4) or \
+                  text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
+              tl = _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
+              if tl and not _DESCRIPTOR_STOP.search(tl.group()) and not _named_as_party(text, run, a, b):
                   continue  # the company whose stock was traded or acquired (shares of X, acquisition of X)
           pieces = _AND_CAP.split(run) if " and " in run else [run]
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):

@@ -669,6 +669,11 @@ def test_english_respondents_places_and_possessives(clf):
     # HTML entities from a scrape are decoded; an X-based descriptor is no name
     ("The SEC charged Dewey &amp; LeBoeuf LLP and Fort Myers, Florida-based adviser John Doe with fraud.",
      ["Dewey & LeBoeuf LLP", "John Doe"]),
+    # the issuer behind a descriptor ("securities of … company X") is no party; a contempt order names its parties
+    ("The SEC is investigating suspicious trading in the securities of ophthalmology research and development company "
+     "Ohr Pharmaceutical, Inc. and charged Richard Grossman with contempt.", ["Richard Grossman"]),
+    ("Judge Ronnie Abrams issued an order finding Terrence LeGall, the CEO of LeGall Holdings, Inc., in civil contempt.",
+     ["Terrence LeGall", "LeGall Holdings Inc."]),
     # the company whose shares were traded is no party, unless it is charged too
     ("The SEC charged John Smith with insider trading ahead of the acquisition of SPSS Inc. by IBM Corporation.",
      ["John Smith"]),
