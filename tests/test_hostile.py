@@ -603,6 +603,12 @@ def _splice(doc: str, cut: int, insert: str) -> str:
     return doc[:cut] + insert + doc[cut:]
 
 
+def damaged(doc: str):
+    """A saved real page with hostile text spliced in at a random place, or cut off at a random place."""
+    return st.one_of(st.builds(_splice, st.just(doc), st.integers(0, 10**6), untrusted),
+                     st.builds(lambda c: doc[:c], st.integers(0, len(doc))))
+
+
 AMAC_LIST_FIXTURE = (FIX / "amac/zlgl/jlcf/scfjg/index.html").read_text(encoding="utf-8")
 AMAC_DETAIL_FIXTURE = (FIX / "amac/zlgl/jlcf/scfry/202411/t20241108_25891.html").read_text(encoding="utf-8")
 CSRC_FIXTURE = next((FIX / "csrc/searchList").rglob("page-1.json")).read_text(encoding="utf-8")
@@ -611,8 +617,7 @@ CSRC_FIXTURE = next((FIX / "csrc/searchList").rglob("page-1.json")).read_text(en
 @SETTINGS
 @given(html=st.one_of(amac_list_html(), st.text(), untrusted,
                       st.builds(decode_body, st.binary(max_size=300), CONTENT_TYPES),
-                      st.builds(_splice, st.just(AMAC_LIST_FIXTURE), st.integers(0, 10**6), untrusted),
-                      st.builds(lambda c: AMAC_LIST_FIXTURE[:c], st.integers(0, len(AMAC_LIST_FIXTURE)))))
+                      damaged(AMAC_LIST_FIXTURE)))
 def test_property_amac_parse_list(html):
     lp = only_parse_errors(amac.parse_list, html, amac.page_url("scfjg", 1))
     if lp is not None:
@@ -622,8 +627,7 @@ def test_property_amac_parse_list(html):
 @SETTINGS
 @given(html=st.one_of(amac_detail_html(), st.text(), untrusted,
                       st.builds(decode_body, st.binary(max_size=300), CONTENT_TYPES),
-                      st.builds(_splice, st.just(AMAC_DETAIL_FIXTURE), st.integers(0, 10**6), untrusted),
-                      st.builds(lambda c: AMAC_DETAIL_FIXTURE[:c], st.integers(0, len(AMAC_DETAIL_FIXTURE)))))
+                      damaged(AMAC_DETAIL_FIXTURE)))
 def test_property_amac_parse_notice(html):
     p = only_parse_errors(amac.parse_notice, html, AMAC_URL)
     if p is not None:
@@ -659,8 +663,7 @@ search_page = st.fixed_dictionaries({}, optional={"data": st.one_of(st.fixed_dic
 @SETTINGS
 @given(body=st.one_of(st.builds(lambda d, a: json.dumps(d, ensure_ascii=a), search_page, st.booleans()),
                       st.text(), untrusted, st.builds(decode_body, st.binary(max_size=300), CONTENT_TYPES),
-                      st.builds(_splice, st.just(CSRC_FIXTURE), st.integers(0, 10**6), untrusted),
-                      st.builds(lambda c: CSRC_FIXTURE[:c], st.integers(0, len(CSRC_FIXTURE)))))
+                      damaged(CSRC_FIXTURE)))
 def test_property_csrc_parse_list(body):
     page = only_parse_errors(csrc.parse_list, body, csrc.list_url(HQ_PENALTIES, 1))
     if page is not None:
