@@ -463,6 +463,8 @@ class Triggers:
                                                              overlapping=True)
                     sure = self._ac_sure
                     get = out.get
+                    # The append below is written out in both branches on purpose: this loop runs per automaton hit,
+                    # and folding the branches into one (pairs built per hit) measured 3% slower per English notice.
                     for k, start, _ in found:
                         if lo:
                             start += lo
