@@ -466,6 +466,7 @@ class Classifier:
                                    "|".join(weak_l or ["(?!)"]) + "))")
         self._en_self = re.compile("|".join(rules.get("en_self_imposing") or ["(?!)"]))
         self._en_credit_labels = frozenset(rules.get("en_credit_labels") or ())
+        self._no_status_issuers = frozenset(rules.get("issuers_without_litigation_stage") or ())
         self._en_crim_sought = re.compile(r"(will|would|may) seek|seeks? to extradite")
         self._en_order = re.compile(r"\border(ed|s|ing)\b[^.;]{0,100}$")
         self._en_not = re.compile(r"\b(not|no|never) (been )?(impos|order|enter|obtain)")
@@ -1167,15 +1168,12 @@ class Classifier:
     _STATUS_AC = _ahocorasick.AhoCorasick(_STATUS_CUES, implementation=_ahocorasick.Implementation.DFA) if _ahocorasick is not None else None
     _SEEKS_BEFORE = re.compile(r"\b(?:seeks?|seeking|sought|asks?|asking|requests?|requesting|moved for|motion for)\b[^.;]{0,12}$")
     _EARLIER = re.compile(r"\b(?:previously|earlier)\b")
-    # The litigation stage is an SEC-release notion (charged / settled / judgment / other); other regulators'
-    # notices (an FCA final notice, a FINRA AWC) carry none.
-    _NO_STATUS_ISSUERS = frozenset({"FCA", "FINRA"})
 
     def _en_status(self, tl: str, xl: str, issuer: str | None) -> str | None:
         """settled if a settlement cue occurs (not one another party reached earlier: `two other executives previously
         settled charges`), else judgment, else charged; a criminal-case update or a subpoena enforcement is `other`,
         as is an SEC release with no cue at all (one automaton pass finds the cues)."""
-        if issuer in self._NO_STATUS_ISSUERS:
+        if issuer in self._no_status_issuers:
             return None
         if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
             return "other"
