@@ -414,7 +414,15 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
                   "respondent respondents relief matter civil action rules authority authority's authoritys principles "
-                  "regulation regulations abuse laundering".split())
+                  "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla".split())
+
+
+# Stop words that also open firms' names: places, and State / Financial / Investment / National…
+_NAME_OPENERS = frozenset("state new united financial investment federal general southern northern eastern "
+                          "western central middle las vegas los angeles san francisco york boston miami chicago denver "
+                          "atlanta philadelphia salt lake city washington florida california texas massachusetts "
+                          "illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey louisiana".split())
+assert _NAME_OPENERS <= _STOP
 
 
 _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted by|assistance (?:of|from)|handled by|"
@@ -423,7 +431,7 @@ _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted b
 _STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
-                         r"contempt|order finding")
+                         r"contempt|order finding|According to the")
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
@@ -467,10 +475,21 @@ def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, 
 
 def _name_words(part: str) -> list[str]:
     """The words of one capitalised run that can form a name: leading stop words, `X-based` descriptors and a
-    trailing `of PLACE` (Edward Kosinski of Weston) dropped."""
+    trailing `of PLACE` (Edward Kosinski of Weston) dropped. Before an entity suffix the stop words that can open a
+    firm's name (State Street Corporation, Boston Investment Partners LLC) stay, back to the first other stop word;
+    so do they when they open the run, as in Financial Management Strategies: a longer proper noun, no person."""
     words = (part.replace(",", "") if "," in part else part).split()  # (X-based descriptors: cut by _after_based)
-    while words and words[0].lower().rstrip(".") in _STOP and not _INITIAL.match(words[0]):
-        words.pop(0)
+    k = 0
+    while k < len(words) and (words[k].lower().rstrip(".") in _STOP and not _INITIAL.match(words[k]) or
+                              _ACRONYM_S.match(words[k])):
+        k += 1
+    if k:
+        j = k
+        while j > 0 and words[j - 1].lower() in _NAME_OPENERS:
+            j -= 1
+        if j == 0 or (j < k < len(words) and words[-1].lower().rstrip(".") in _ORG_END_BARE):
+            k = j  # (a name opened by such words only is no person's name: the checks on stop words drop it)
+        del words[:k]
     if "of" in words:  # a person "of" a place; organisations keep theirs (Bank of America, Law Offices of X)
         k = words.index("of")
         if 2 <= k <= 4 and words[-1].lower() not in _ORG_END and not any(
@@ -482,15 +501,20 @@ def _name_words(part: str) -> list[str]:
     return words
 
 
+# An acronym's plural or possessive (co-CEOs Glenn Camp; GCCs Rest of World, the apostrophe lost): not part of a name
+_ACRONYM_S = re.compile(r"[A-Z]{2,}s$")
 _ORG_POSSESSIVE = re.compile(r"^(?:Inc|Corp|Co|Ltd|LLC|LP|L\.P|PLC|plc)\.?s$")
 _INITIAL = re.compile(r"^[A-Z]\.$")  # a middle initial (Richard A. Bailey), not the article "a"
 _JUDGE_WORDS = frozenset(("Judge", "Honorable", "Magistrate"))
-# Capitalised plural nouns that end a run but never a name (Defendants, Investors…); surnames ending in s stay.
+# Capitalised nouns that end a run but never a person's name: plurals (Defendants, Investors…; surnames ending in
+# s stay), places, and bodies that are no firm by suffix (Stanford University, Food and Drug Administration).
 _PLURAL_END = frozenset("defendants respondents investors companies entities individuals executives officers directors "
                         "brokers dealers advisers advisors firms banks notes securities shares charges claims states "
                         "parties customers clients traders members employees agents representatives promoters "
-                        "affiliates subsidiaries others funds offerings markets exchanges sales rules "
-                        "island beach republic county city province district tokens coins".split())
+                        "affiliates subsidiaries others funds offerings markets exchanges sales rules offices "
+                        "island beach republic county city province district tokens coins university college school "
+                        "administration agency commission department bureau board association hospital church "
+                        "institute council committee".split())
 
 
 def _after_based(piece: str) -> str:
@@ -506,11 +530,21 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
                          r"State of|Commonwealth of|both of|all of|each of|lives in|living in)(?<!\bof of) $|, of $")
 
 
-# The company whose securities were traded, or that was acquired, is named after these (not a party itself).
+# The company whose securities were traded, or that was acquired, is named after these (not a party itself); so is
+# a party's employer (the former Chief Executive Officer of X, a director of X) and the business investors put
+# money in (defrauding investors in X). A firm charged as well is named after a charging word too (_named_as_party).
 _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stock|securities|"
                           r"options|ahead of|announcement|interests in|units (?:of|in)) (?:of |by |for )?"
                           r"(?:the |a |an )?(?:[a-z][a-z-]* ){0,6}|(?:acquisition|merger|takeover|tender offer) "
-                          r"(?:of|for) [^;]{1,40}? by (?:the )?)$")
+                          r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
+                          r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
+                          r"customers|clients) "
+                          r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3})$")
+# A run opened by a title and "of" / "at" / "for": Chief Executive Officer of X, Board of Directors of X
+_ROLE_OF = re.compile(r"(?<![^ ])(?:(?:(?:Former|Chief|Executive|Financial|Operating|Compliance|Accounting|Officer|CEO|CFO|COO|CCO|"
+                      r"President|Vice|Senior|Director|Directors|Managing|Chairman|General|Counsel|Treasurer|"
+                      r"Controller|Board|Principal|Employee|Member|Head) )+(?:of|at|for) )+")
+_OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
 _DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|[a-z]+ed)\s+"
                               r"(?:[a-z][a-z-]* ){0,5}$")
@@ -545,14 +579,14 @@ def _possessive(text: str, name: str) -> bool:
 
 def _split_list(part: str) -> list[str]:
     """A run holding a comma list of names (Jesenik, Oliver, Gillis) is cut at its commas, except before a
-    suffix (Acme, Inc.; John Doe, Jr.)."""
+    suffix (Acme, Inc.; John Doe, Jr.; Benjamin Durant, III)."""
     if ", " not in part:
         return [part]
     pieces = part.split(", ")
     out = [pieces[0]]
     for p in pieces[1:]:
-        if p.split(" ")[0].lower().rstrip(".") in _ORG_END_BARE or p in ("Jr", "Jr.", "Sr", "Sr.") or p.startswith(
-                ("Jr", "Sr", "L.P", "LLC", "Inc", "Ltd")):
+        if p.split(" ")[0].lower().rstrip(".") in _ORG_END_BARE or p.rstrip(".") in ("Jr", "Sr", "II", "III", "IV") \
+                or p.startswith(("Jr", "Sr", "L.P", "LLC", "Inc", "Ltd")):
             out[-1] += ", " + p
         else:
             out.append(p)
@@ -594,6 +628,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     """Named parties: those a notice's title names (FINAL NOTICE: X, AWC: X, In the Matter of X), then those in
     the opening charging/judgment sentences (persons and entities), staff and judges left out."""
     found: dict[str, dict] = {_name_key(p["name"]): p for p in _title_parties(title)}
+    skipped: list[str] = []  # companies named as an employer or a traded stock: their short forms are no persons
     stop = _STOP
     # the opening: six sentences, or more (up to twelve) until about 1,200 characters are covered
     n = min(6, len(sentences))
@@ -611,11 +646,32 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment
-          if text.startswith(("of ", "by ", "in "), m.start() - 3) or text.startswith("for ", m.start() - 4) or \
-                  text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
-              tl = _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
-              if tl and not _DESCRIPTOR_STOP.search(tl.group()) and not _named_as_party(text, run, a, b):
-                  continue  # the company whose stock was traded or acquired (shares of X, acquisition of X)
+          role = _ROLE_OF.search(run) if " of " in run or " at " in run or " for " in run else None
+          pre = ""
+          if role:  # a title inside the run (Chief Executive Officer of Arista Power, Inc.): an employer follows,
+              # unless the title is the owner's (the owner and Managing Director of X: his own firm)
+              owner = _OWNER_BEFORE.search(text, max(a, m.start() + role.start() - 24), m.start() + role.start())
+              pre, run = run[:role.start()].rstrip(", "), run[role.end():]
+              if owner:
+                  role = None
+                  if pre:
+                      run, pre = pre + ", " + run, ""
+          if role or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
+                  text.startswith("for ", m.start() - 4) or text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
+              tl = role or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
+              if tl and (role or not _DESCRIPTOR_STOP.search(tl.group())) and not _named_as_party(text, run, a, b):
+                  # the company whose stock was traded or acquired (shares of X, acquisition of X), or an employer;
+                  # a name after it and a comma stays (a director of InterOil Corporation, Kurt J. Bordian received)
+                  first, _, others = run.partition(" and ")
+                  kept = _split_list(first.rstrip(","))
+                  skipped.append(kept[0])
+                  # (after an employer, a name joined by "and" stays too: Officer of Fannie Mae, and Thomas A. Lund;
+                  # after a traded company it is another one: a merger of Harleysville Group, Inc. and Nationwide…)
+                  run = ", ".join(kept[1:] + ([others] if role and others[:1].isupper() else []))
+          if pre:
+              run = pre + ", " + run if run else pre
+          if not run:
+              continue
           pieces = _AND_CAP.split(run) if " and " in run else [run]
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
               # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
@@ -642,10 +698,11 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if name[-1] == "s" and _possessive(text, name):
                 continue  # "Oxford Citys assets": the scrape dropped the apostrophe of Oxford City's
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
-                found.setdefault(_name_key(name), {"name": name, "type": "institution"})
+                if not any(_name_key(_after_based(x)).endswith(_name_key(name)) for x in skipped):
+                    found.setdefault(_name_key(name), {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
                     not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \
-                    not any(name in r["name"] for r in found.values()) or name in ("Jr", "Sr"):
+                    not any(name in r["name"] for r in found.values()) and not any(name in x for x in skipped) or name in ("Jr", "Sr"):
                 found.setdefault(_name_key(name), {"name": name, "type": "individual"})
         if len(found) >= 12:
             break

@@ -199,6 +199,11 @@ _EN_ABBR = frozenset("no nos inc co corp ltd jr sr mr ms mrs dr st v vs al rel l
                      "tex mass n.y d.c ill wash pa va ga ariz nev colo conn mich minn okla ore tenn wis calif".split())
 
 
+def _initials(word: str) -> bool:
+    """Letters joined by dots (t.e, j.p): initials, as in Andrew T.E. Coldicutt, not a sentence's last word."""
+    return len(word) >= 3 and len(word) % 2 == 1 and word[1::2] == "." * (len(word) // 2) and word[::2].isalpha()
+
+
 def split_sentences_en(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of sentences. Cheap: stop characters are found with str.find, each checked with one
     anchored match of _EN_STOP (the same matches as scanning with it), abbreviations checked in Python; leading
@@ -236,8 +241,9 @@ def split_sentences_en(text: str) -> list[tuple[int, int]]:
                 word = text[w:a]
             if len(word) < 6:  # no abbreviation is longer than 5 characters
                 word = word.lower()
-                if word in abbr or (len(word) == 1 and word.isalpha()):
-                    continue
+                if (word in abbr or (len(word) == 1 and word.isalpha()) or _initials(word)) and not (
+                        len(word) > 1 and b == a + 1 and b + 1 < n and text[b + 1].islower()):
+                    continue  # (but `Inc.In its complaint`: the scrape lost the space after a sentence)
             if b < n and text[b].isdigit() and a > 0 and text[a - 1].isdigit():
                 continue
         while pos < b and text[pos] in " ,\n":

@@ -642,7 +642,7 @@ def test_charge_and_staff_flags_match_the_regexes():
 
 def test_english_respondents_places_and_possessives(clf):
     text = ("The SEC charged two residents of Alpharetta, Georgia, Thomas D. Conrad, Jr. and Oxford City Football Club, "
-            "Inc. with fraud. The complaint alleges that Oxford Citys assets were moved by the president of ClearPath "
+            "Inc. with fraud. The complaint alleges that Oxford Citys assets were moved by ClearPath "
             "Wealth Management, LLC, located in Providence, Rhode Island, and Steven Ventre.")
     names = [r["name"] for r in clf.classify("SEC Charges", text, source="sec")["respondents"]]
     assert "Thomas D. Conrad, Jr." in names or "Thomas D. Conrad Jr." in names
@@ -673,7 +673,7 @@ def test_english_respondents_places_and_possessives(clf):
     ("The SEC is investigating suspicious trading in the securities of ophthalmology research and development company "
      "Ohr Pharmaceutical, Inc. and charged Richard Grossman with contempt.", ["Richard Grossman"]),
     ("Judge Ronnie Abrams issued an order finding Terrence LeGall, the CEO of LeGall Holdings, Inc., in civil contempt.",
-     ["Terrence LeGall", "LeGall Holdings Inc."]),
+     ["Terrence LeGall"]),
     # the company whose shares were traded is no party, unless it is charged too
     ("The SEC charged John Smith with insider trading ahead of the acquisition of SPSS Inc. by IBM Corporation.",
      ["John Smith"]),
@@ -689,9 +689,54 @@ def test_english_respondents_places_and_possessives(clf):
     ("The SEC charged Mainstream Entertainment Inc.s former CEO Bob Jones with fraud.",
      ["Mainstream Entertainment Inc.", "Bob Jones"]),
     ("The complaint charges Wolf Hedge LLC. Malik also faces charges.", ["Wolf Hedge LLC"]),
-    # a comma list of parties is several names, not one
+    # a comma list of parties is several names, not one; a generational suffix stays with its name
     ("The SEC charged Robert Jesenik, Brian Oliver, and Scott Gillis with fraud.",
      ["Robert Jesenik", "Brian Oliver", "Scott Gillis"]),
+    ("The SEC obtained a jury verdict against Daryl M. Payton and Benjamin Durant, III.",
+     ["Daryl M. Payton", "Benjamin Durant III"]),
+    # words that are stop words elsewhere (State, Boston, Investment) open firms' names before an entity suffix;
+    # a run they open without one is a longer proper noun, no person (Financial Management Strategies)
+    ("The SEC charged a former executive of Massachusetts-based State Street Corporation.", []),
+    ("The SEC charged Ross McLellan and State Street Corporation with fraud.",
+     ["Ross McLellan", "State Street Corporation"]),
+    ("The SEC obtained an injunction against Cody and his company, Boston Investment Partners LLC.",
+     ["Boston Investment Partners LLC"]),
+    ("The court entered an injunction against Daniel H. Glick and his firm Financial Management Strategies (FMS).",
+     ["Daniel H. Glick"]),
+    ("The SEC charged Texas Attorney General Ken Paxton with fraud.", ["Ken Paxton"]),
+    # a party's employer, and the business investors were defrauded in, are no parties; a name after them stays
+    ("The SEC alleges that Robert M. Morano, a former employee of UTi Worldwide, Inc., bought shares.",
+     ["Robert M. Morano"]),
+    ("The SEC alleges that while working for a director of InterOil Corporation, Kurt J. Bordian traded.",
+     ["Kurt J. Bordian"]),
+    ("The SEC alleged that Evan R. Kita, a former accountant at Celator Pharmaceuticals Inc., tipped friends.",
+     ["Evan R. Kita"]),
+    ("The SEC charged Weed and Flaherty for defrauding investors in CitySide Tickets Inc., a ticket broker.", []),
+    # a title inside a run of capitals: the employer after it goes, the names before and after it stay
+    ("The court ordered William A. Schmitz, the former Chief Executive Officer of Arista Power, Inc., to pay a "
+     "penalty.", ["William A. Schmitz"]),
+    ("The Commission resolved its case against defendants Enrico Dallavecchia, the former Chief Risk Officer of "
+     "Fannie Mae, and Thomas A. Lund, Fannie Maes former Senior Vice President.",
+     ["Enrico Dallavecchia", "Thomas A. Lund"]),
+    # the owner's own firm is no employer
+    ("The court entered a default judgment against Christopher R. Esposito, the owner and Managing Director of "
+     "Lionshare Ventures, LLC.", ["Christopher R. Esposito", "Lionshare Ventures LLC"]),
+    # the short form of a firm left out as an employer is no person either
+    ("The SEC charged Ryan Petersen, the former CEO of KIT Digital, Inc., with fraud. KIT Digital allegedly lied.",
+     ["Ryan Petersen"]),
+    # an employer charged too is a party
+    ("The SEC charged Acme Capital LLC and its CEO John Doe. The complaint alleges that Doe, the CEO of Acme "
+     "Capital LLC, lied.", ["Acme Capital LLC", "John Doe"]),
+    # an acronym's plural or possessive is no part of a name; bodies and court citations are no persons
+    ("The SEC alleges that Enviro Board Corporation and its co-chairmen/CEOs Glenn Camp and William Peiffer lied.",
+     ["Enviro Board Corporation", "Glenn Camp", "William Peiffer"]),
+    ("The SEC alleged that Chang, with an M.B.A. from Stanford University, lied to the Food and Drug "
+     "Administration.", []),
+    ("The court entered judgment in SEC v. Acme, Civil Action No. 15-CV-62594 (S.D. Fla.), against John Doe.",
+     ["John Doe"]),
+    # an allegation opened by "According to the SEC" names the parties
+    ("According to the Securities and Exchange Commission, Todd M. LaVelle and Ara Chackerian traded.",
+     ["Todd M. LaVelle", "Ara Chackerian"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")

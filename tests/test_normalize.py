@@ -52,6 +52,18 @@ def test_split_sentences_en_abbreviations_and_missing_spaces():
                    "J. Doe paid $1.5 million."]
 
 
+def test_split_sentences_en_initials_and_a_lost_space_after_a_suffix():
+    # letters joined by dots are initials (T.E., M.B.A.), not a sentence's end; a suffix's stop followed straight
+    # by a word (the scrape lost the space: `Inc.In its complaint`) still ends the sentence
+    text = ("The SEC sued Andrew T.E. Coldicutt and H.J. Heinz Company. He has an M.B.A. from Yale. The CEO of "
+            "AVEO Pharmaceuticals, Inc.In its complaint the SEC alleged fraud. The SEC sued Ronald A. Fossum, "
+            "Jr.According to the complaint he lied.")
+    got = [text[a:b] for a, b in split_sentences_en(text)]
+    assert got == ["The SEC sued Andrew T.E. Coldicutt and H.J. Heinz Company.", "He has an M.B.A. from Yale.",
+                   "The CEO of AVEO Pharmaceuticals, Inc.", "In its complaint the SEC alleged fraud.",
+                   "The SEC sued Ronald A. Fossum, Jr.", "According to the complaint he lied."]
+
+
 @pytest.mark.parametrize("ch", ["\u202e", "\u2060", "\u200d", "\u00ad", "\u2066", "\U000e0041", "\u200b", "\ufeff"])
 def test_format_characters_are_dropped_in_both_normalisers(ch):
     assert normalize_zh(f"内幕{ch}交易") == "内幕交易"
