@@ -34,6 +34,9 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+# the rest of a figure list closed by "respectively": ", $Y, and $Z, respectively"
+_RESPECTIVELY = re.compile(r"(?:,?\s*(?:and\s+)?(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?)+"
+                           r",?\s+respectively")
 _PER_DAY = re.compile(r"\b(?:daily|per day|a day|each day|per diem)\b")
 # after "$X in disgorgement": further remedies listed with no amount of their own share the figure
 _LUMPED_AFTER = re.compile(r"\s+(?:in\s+)?disgorgement(?: of ill-gotten gains)?,? (?:and )?(?:(?:prejudgment )?interest,? (?:and )?)?"
@@ -359,6 +362,14 @@ def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
         if a >= lo and b <= hi:
             return a
     return lo
+
+
+_ROUNDED_BEFORE = re.compile(r"\b(?:over|more than|approximately|about|nearly|almost|roughly|some)\s+$")
+
+
+def _round_figure(v: float) -> bool:
+    """A figure of two significant digits, at least 100,000 (1.5 million, 300,000): a summary's rounding."""
+    return v >= 100_000 and v == int(v) and len(str(int(v)).rstrip("0")) <= 2
 
 
 def _small_int(s: str) -> int | None:
@@ -848,6 +859,7 @@ class Classifier:
         sanctions: dict[str, str] = {}
         fine_hits: list[tuple[float, str, int, bool]] = []
         disg: list[tuple[float, int]] = []
+        approx: set[tuple[float, int]] = set()  # (value, sentence) of rounded figures: "more than $1.5 million"
         fine_ev: str | None = None  # the sentence that named an imposed penalty amount
         fine_ev_base = -1
         currency = {"FCA": "GBP"}.get(issuer or "", "USD")
@@ -886,6 +898,8 @@ class Classifier:
                     mode = self._en_mode(low, a, b, a + rel, a + rel + 1, kind, ctx)
                     if mode != "imposed":
                         continue
+                    if _ROUNDED_BEFORE.search(sent, max(0, rel - 20), rel):
+                        approx.add((v, base + i if base >= 0 else -1))
                     if kind == "disgorgement":
                         disg.append((v, base + i if base >= 0 else -1))
                         continue
@@ -904,10 +918,10 @@ class Classifier:
             fine_hits = [h for h in fine_hits if h[2] >= 0]
         if any(i >= 0 for _, i in disg):
             disg = [d for d in disg if d[1] >= 0]
-        fine = self._en_total(fine_hits, currency)
+        fine = self._en_total(fine_hits, currency, approx)
         conf = None
         if disg:
-            dv = self._en_total([(v, currency, i, False) for v, i in disg], currency)
+            dv = self._en_total([(v, currency, i, False) for v, i in disg], currency, approx)
             conf = dv
         if fine and "fine" not in sanctions:
             sanctions["fine"] = fine_ev or t
@@ -1130,11 +1144,23 @@ class Classifier:
             if a:
                 taken.add(pos)
                 out.append((float(a.value), pos, "disgorgement", a.currency))
+                # "disgorgement of $1,519,213 and $1,350,734, respectively": one figure per party, all disgorgement
+                # (not after "disgorgement and prejudgment interest of $X and $Y, respectively": X, then interest)
+                more = _RESPECTIVELY.match(sent, m.end(g)) if g == "amt" and "respectively" in sent else None
+                if more and "interest" not in sent[m.start(): pos]:
+                    for mm in self._AMT_RX.finditer(sent, m.end(g), more.end()):
+                        b2 = am.parse_amount_en(mm.group(0), default_currency=currency)
+                        if b2 and mm.start() not in taken:
+                            taken.add(mm.start())
+                            out.append((float(b2.value), mm.start(), "disgorgement", b2.currency))
         return out
 
     @staticmethod
-    def _en_total(hits: list[tuple[float, str, int, bool]], currency: str) -> dict | None:
-        """Sum of penalties; a figure restated in another sentence (title, summary) or joint-and-several counts once."""
+    def _en_total(hits: list[tuple[float, str, int, bool]], currency: str,
+                  approx: set[tuple[float, int]] = frozenset()) -> dict | None:  # type: ignore[assignment]
+        """Sum of penalties; a figure restated in another sentence (title, summary) or joint-and-several counts once,
+        and so does a rounded "more than $1.5 million" (its (value, sentence) in approx) beside an exact figure it
+        rounds (1,519,213)."""
         if not hits:
             return None
         per_value: dict[float, dict[int, int]] = {}
@@ -1143,6 +1169,11 @@ class Classifier:
             if joint and counts:
                 continue
             counts[sent_i] = counts.get(sent_i, 0) + 1
+        if approx and len(per_value) > 1:  # "more than $1.5 million" restates an exact $1,519,213 told elsewhere
+            exact = [(w, set(c)) for w, c in per_value.items() if not _round_figure(w)]
+            for v in [v for v in per_value if _round_figure(v) and all((v, i) in approx for i in per_value[v])]:
+                if any(v * 0.9 < w < v * 1.1 and not (set(per_value[v]) & s) for w, s in exact):
+                    del per_value[v]
         total = sum(v * max(c.values()) for v, c in per_value.items())
         return {"amount": am.as_number(total), "currency": currency}
 

@@ -514,7 +514,8 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "affiliates subsidiaries others funds offerings markets exchanges sales rules offices "
                         "island beach republic county city province district tokens coins university college school "
                         "administration agency commission department bureau board association hospital church "
-                        "institute council committee".split())
+                        "institute council committee accountant relations program initiative islands carolina dakota "
+                        "rica".split())
 
 
 def _after_based(piece: str) -> str:
@@ -533,7 +534,7 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself); so is
 # a party's employer (the former Chief Executive Officer of X, a director of X) and the business investors put
 # money in (defrauding investors in X). A firm charged as well is named after a charging word too (_named_as_party).
-_TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stock|securities|"
+_TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stocks?|securities|"
                           r"options|ahead of|announcement|interests in|units (?:of|in)) (?:of |by |for )?"
                           r"(?:the |a |an )?(?:[a-z][a-z-]* ){0,6}|(?:acquisition|merger|takeover|tender offer) "
                           r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
@@ -544,6 +545,12 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
 _ROLE_OF = re.compile(r"(?<![^ ])(?:(?:(?:Former|Chief|Executive|Financial|Operating|Compliance|Accounting|Officer|CEO|CFO|COO|CCO|"
                       r"President|Vice|Senior|Director|Directors|Managing|Chairman|General|Counsel|Treasurer|"
                       r"Controller|Board|Principal|Employee|Member|Head) )+(?:of|at|for) )+")
+# After a run: the issuer traded (Americas Energy common stock) or the employer (a SanDisk, Inc. employee, a former
+# Merrill Lynch broker)
+_STOCK_AFTER = re.compile(r",? (?:common stock|stock|shares|securities|call options|put options|employees?|"
+                          r"(?:stock)?brokers?|executives?|officers?|directors?|analysts?|traders?|insiders?|"
+                          r"accountants?|attorneys?|lawyers?|consultants?|board members?|portfolio managers?|"
+                          r"investment bankers?|bankers?)\b")
 _OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
 _DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|[a-z]+ed)\s+"
@@ -656,10 +663,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   role = None
                   if pre:
                       run, pre = pre + ", " + run, ""
-          if role or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
+          stock_after = _STOCK_AFTER.match(text, m.end()) if run[run.rfind(" ") + 1:][:1].isupper() else None
+          if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
                   text.startswith("for ", m.start() - 4) or text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
-              tl = role or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
-              if tl and (role or not _DESCRIPTOR_STOP.search(tl.group())) and not _named_as_party(text, run, a, b):
+              tl = role or stock_after or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
+              if tl and (role or stock_after or not _DESCRIPTOR_STOP.search(tl.group())) and \
+                      not _named_as_party(text, run, a, b):
                   # the company whose stock was traded or acquired (shares of X, acquisition of X), or an employer;
                   # a name after it and a comma stays (a director of InterOil Corporation, Kurt J. Bordian received)
                   first, _, others = run.partition(" and ")

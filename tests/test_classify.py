@@ -448,6 +448,36 @@ EN_CASES = [
          "disgorgement of $18,400, and a civil penalty of $100,000.", "sec"),
         {"fine": {"amount": 100000, "currency": "USD"}, "confiscation": {"amount": 121600, "currency": "USD"}},
         id="interest-on-disgorgement"),
+    pytest.param(  # inside information "misappropriated" from a relative, and trading profits "pocketed", are insider
+        # trading, not a theft of investors' money
+        ("SEC Charges Trader", "According to the complaint, Altvater illegally traded Ariad stock on the basis of "
+         "material non-public information he misappropriated from his wife. Kerr bought shares using the information "
+         "he misappropriated from his mother. Gadimian pocketed more than $1.1 million in illicit profits.", "sec"),
+        {"violations": ["insider_trading"]}, id="insider-misappropriated-information"),
+    pytest.param(  # ... while money misappropriated from investors is
+        ("SEC Charges Adviser", "The SEC alleges that Smith misappropriated $2 million from his clients and pocketed "
+         "investor funds.", "sec"),
+        {"violations": ["fund_asset_misappropriation"]}, id="misappropriated-money"),
+    pytest.param(  # an associational bar, and a bar from associating with a broker or dealer, bar from the industry
+        ("SEC Obtains Judgments", "The defendants consented to SEC orders imposing associational and penny stock bars. "
+         "The order permanently bars Karlis from associating with any broker or dealer.", "sec"),
+        {"sanctions": ["ban_from_office", "market_ban"]}, id="associational-bars"),
+    pytest.param(  # one disgorgement figure per party, closed by "respectively": all of them count
+        ("SEC Obtains Judgments", "Aalders and Barton each agreed to pay disgorgement of $46,500.00 and $16,014.23, "
+         "respectively.", "sec"),
+        {"confiscation": {"amount": 62514.23, "currency": "USD"}}, id="disgorgement-respectively"),
+    pytest.param(  # ... but after "disgorgement and prejudgment interest of", the second figure is the interest
+        ("SEC Obtains Judgment", "The court held Rivera liable for disgorgement and prejudgment interest of $482,029 and "
+         "$109,459, respectively.", "sec"),
+        {"confiscation": {"amount": 482029, "currency": "USD"}}, id="disgorgement-and-interest-respectively"),
+    pytest.param(  # a summary's rounded "over $500,000" restates the exact figure given later: counted once
+        ("SEC Obtains Judgment", "The court ordered Bercowy to pay a civil penalty of over $500,000. The complaint "
+         "alleged manipulation. The judgment also orders Bercowy to pay a civil penalty of $507,513.", "sec"),
+        {"fine": {"amount": 507513, "currency": "USD"}}, id="rounded-restatement"),
+    pytest.param(  # ... while a round figure not told as rounded is a penalty of its own
+        ("SEC Obtains Judgments", "The court ordered Smith to pay a civil penalty of $500,000. The court ordered Jones "
+         "to pay a civil penalty of $507,513.", "sec"),
+        {"fine": {"amount": 1007513, "currency": "USD"}}, id="round-but-not-rounded"),
     pytest.param(("SEC Obtains Judgment", "The court orders TeamVinh and Le to each pay a civil penalty of $160,000.", "sec"),
                  {"fine": {"amount": 320000, "currency": "USD"}}, id="each-pay-two-named"),
     pytest.param(("SEC Obtains Judgment", "Winters, Southlake and Reed also agreed to pay civil penalties of $10,000 each.",
@@ -727,6 +757,16 @@ def test_english_respondents_places_and_possessives(clf):
     # an employer charged too is a party
     ("The SEC charged Acme Capital LLC and its CEO John Doe. The complaint alleges that Doe, the CEO of Acme "
      "Capital LLC, lied.", ["Acme Capital LLC", "John Doe"]),
+    # the issuer named before its stock, and the employer before an occupation, are no parties
+    ("The SEC alleges that Brent Chapman acquired more than 5% of Americas Energy common stock.", ["Brent Chapman"]),
+    ("According to the SECs complaint, Anand Jayapalan, a SanDisk, Inc. employee, tipped his brother.",
+     ["Anand Jayapalan"]),
+    ("The SEC alleges that CEO Robert J. Jesenik and executive vice president Brian A. Oliver lied.",
+     ["Robert J. Jesenik", "Brian A. Oliver"]),
+    ("The SEC charged Nedko Nedev with a scheme relating to the stocks of Avon Products, Inc.", ["Nedko Nedev"]),
+    # places, job titles and programme names are no persons
+    ("The SEC alleges that Zavodchiko, of North Carolina, bought a vacation home in Costa Rica with investor money, "
+     "and that Jones, a Certified Public Accountant, sold EB-5 Immigrant Investor Program interests.", []),
     # an acronym's plural or possessive is no part of a name; bodies and court citations are no persons
     ("The SEC alleges that Enviro Board Corporation and its co-chairmen/CEOs Glenn Camp and William Peiffer lied.",
      ["Enviro Board Corporation", "Glenn Camp", "William Peiffer"]),
