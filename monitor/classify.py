@@ -364,6 +364,8 @@ def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
     return lo
 
 
+_NOT_AFTER = re.compile(r"(?: against [^.;]{1,40}?)? (?:were|was|is|are|will|would|has|have) not (?:been |be )?"
+                        r"(?:assessed|imposed|ordered|awarded|entered)\b")
 _ROUNDED_BEFORE = re.compile(r"\b(?:over|more than|approximately|about|nearly|almost|roughly|some)\s+$")
 
 
@@ -988,8 +990,8 @@ class Classifier:
             if not _OTHER_OBJECT.search(low, e, cue) and not (
                     label not in _MONEY_LABELS and _MONEY_WORD.search(low, e, cue)):
                 return "undetermined"
-        if ctx.any("not", max(lo, s - 40), s):
-            return "none"
+        if ctx.any("not", max(lo, s - 40), s) or _NOT_AFTER.match(low, e):
+            return "none"  # (`no penalty was imposed`; `civil penalties were not assessed against the Aguiars`)
         if last_any >= 0:
             return "imposed"
         for _, _, kind in ctx.remedy_cues(e, clause_end)[:1]:

@@ -414,7 +414,8 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
                   "respondent respondents relief matter civil action rules authority authority's authoritys principles "
-                  "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla".split())
+                  "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla indictment no "
+                  "criminal proceeding proceedings requiring show cause compliance".split())
 
 
 # Stop words that also open firms' names: places, and State / Financial / Investment / National…
@@ -429,6 +430,7 @@ _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted b
                     r"trial (?:team|counsel)|paralegal|appreciates|consisted of|with assistance|Co-Chief|Chief of)")
 # every _STAFF alternative contains one of these: a sentence with none of them cannot match it
 _STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
+_LATER_CHARGE = re.compile(r"\b(?:charges|charged|charging|named as|defendants?\b|with violating|violated)")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
                          r"contempt|order finding|According to the")
@@ -642,7 +644,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     while n < len(sentences) and n < 12 and sentences[n - 1][1] - sentences[0][0] < 1200:
         n += 1
     opening = sentences[:n]
-    for (a, b), (charge, staff) in zip(opening, _ctx_flags(text, opening)):
+    # past the opening, only a sentence that charges or names defendants (`The complaint charges Peters, VisionQuest
+    # Wealth Management, LLC, … with violations`; `also named as relief defendants`) adds parties
+    later = [(a, b) for a, b in sentences[n:] if _LATER_CHARGE.search(text, a, b)]
+    for (a, b), (charge, staff) in zip(opening + later, _ctx_flags(text, opening) + _ctx_flags(text, later)):
         if not charge or staff:
             continue
         judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0

@@ -462,6 +462,19 @@ EN_CASES = [
         ("SEC Obtains Judgments", "The defendants consented to SEC orders imposing associational and penny stock bars. "
          "The order permanently bars Karlis from associating with any broker or dealer.", "sec"),
         {"sanctions": ["ban_from_office", "market_ban"]}, id="associational-bars"),
+    pytest.param(  # plural "the judgments enjoin" and present-tense "the order also freezes" impose their remedies
+        ("SEC Obtains Judgments", "The judgments enjoin the six promoters from future violations of Section 5 of the "
+         "Securities Act. The order also freezes his assets.", "sec"),
+        {"sanctions": ["cease_and_desist", "asset_freeze"]}, id="plural-enjoin-present-freezes"),
+    pytest.param(  # a penalty "not assessed" is not imposed
+        ("SEC Obtains Judgments", "The court entered judgments. Civil penalties were not assessed against the Aguiars "
+         "based upon their inability to pay.", "sec"),
+        {"sanctions": [], "fine": None}, id="penalty-not-assessed"),
+    pytest.param(  # a judgment entered "on the SEC's motion" is the court's order, not a remedy sought
+        ("SEC Obtains Judgment", "The final judgment entered on the SECs motion for a default judgment orders Canas to "
+         "disgorge $278,156.97 in ill-gotten gains.", "sec"),
+        {"sanctions": ["confiscation"], "confiscation": {"amount": 278156.97, "currency": "USD"}},
+        id="on-the-secs-motion"),
     pytest.param(  # one disgorgement figure per party, closed by "respectively": all of them count
         ("SEC Obtains Judgments", "Aalders and Barton each agreed to pay disgorgement of $46,500.00 and $16,014.23, "
          "respectively.", "sec"),
@@ -679,6 +692,18 @@ def test_english_respondents_places_and_possessives(clf):
     assert "Oxford City Football Club, Inc." in names or "Oxford City Football Club Inc." in names
     assert "ClearPath Wealth Management LLC" in names and "Steven Ventre" in names
     assert not {"Alpharetta Georgia", "Oxford Citys", "Providence Rhode Island", "Rhode Island"} & set(names)
+
+
+def test_english_respondents_past_the_opening(clf):
+    """Past the opening sentences only a sentence that charges or names defendants adds parties."""
+    filler = " ".join(f"The scheme ran for {k} months and took money from investors in {k} states." for k in range(2, 14))
+    text = ("The SEC today announced fraud charges against Rebecca Peters. " + filler +
+            " Peters met John Smith at a conference. The SEC's complaint charges Peters, VisionQuest Wealth "
+            "Management, LLC, and VQ Wealth, LLC, with violations of the antifraud provisions. The complaint also "
+            "names as relief defendants Prim Group LLC and Jane Roe.")
+    names = [r["name"] for r in clf.classify("SEC Charges Adviser", text, source="sec")["respondents"]]
+    assert names == ["Rebecca Peters", "VisionQuest Wealth Management LLC", "VQ Wealth LLC", "Prim Group LLC",
+                     "Jane Roe"]
 
 
 @pytest.mark.parametrize("text, names", [
