@@ -462,6 +462,15 @@ EN_CASES = [
         ("SEC Obtains Judgments", "The defendants consented to SEC orders imposing associational and penny stock bars. "
          "The order permanently bars Karlis from associating with any broker or dealer.", "sec"),
         {"sanctions": ["ban_from_office", "market_ban"]}, id="associational-bars"),
+    pytest.param(  # a transition manager hiding what its customers paid breaches its duty to them (taxonomy text)
+        ("SEC Charges Executive", "The SEC alleged that Bassily participated in a fraudulent scheme to hide from "
+         "charities and retirement funds that they paid substantially higher amounts than disclosed for the execution "
+         "of trading orders.", "sec"),
+        {"violations": ["adviser_fiduciary_breach"]}, id="transition-manager-hidden-costs"),
+    pytest.param(  # an issuer's false press releases are a disclosure violation
+        ("SEC Obtains Bars", "The SEC charged Revolutions Medical Corp. and its CEO with fraud for issuing a series of "
+         "press releases that falsely portrayed the company as a successful manufacturer.", "sec"),
+        {"violations": ["disclosure_violation"]}, id="false-press-releases"),
     pytest.param(  # plural "the judgments enjoin" and present-tense "the order also freezes" impose their remedies
         ("SEC Obtains Judgments", "The judgments enjoin the six promoters from future violations of Section 5 of the "
          "Securities Act. The order also freezes his assets.", "sec"),
