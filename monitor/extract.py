@@ -646,8 +646,15 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     opening = sentences[:n]
     # past the opening, only a sentence that charges or names defendants (`The complaint charges Peters, VisionQuest
     # Wealth Management, LLC, … with violations`; `also named as relief defendants`) adds parties
-    later = [(a, b) for a, b in sentences[n:] if _LATER_CHARGE.search(text, a, b)]
-    for (a, b), (charge, staff) in zip(opening + later, _ctx_flags(text, opening) + _ctx_flags(text, later)):
+    later: list[tuple[int, int]] = []
+    if n < len(sentences):
+        starts = [a for a, _ in sentences]
+        for lm in _LATER_CHARGE.finditer(text, sentences[n][0]):
+            i = bisect_right(starts, lm.start()) - 1  # the sentence the cue lies in (sentences are disjoint)
+            if lm.end() <= sentences[i][1] and (not later or later[-1] != sentences[i]):
+                later.append(sentences[i])
+    read = opening + later
+    for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge or staff:
             continue
         judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0
