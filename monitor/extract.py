@@ -398,7 +398,7 @@ def pair_target_names(clause: str) -> list[str]:
 # Runs of capitalised words (with "of", "and", "&" and name particles inside); one linear scan per sentence.
 _CAP_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
-_ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited lp l.p. llp co. company "
+_ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
 _STOP = frozenset("the this that on in according securities exchange commission sec united states district court judge "
                   "federal southern northern eastern western central middle without section rule act investment "
@@ -594,7 +594,7 @@ def _split_list(part: str) -> list[str]:
     pieces = part.split(", ")
     out = [pieces[0]]
     for p in pieces[1:]:
-        if p.split(" ")[0].lower().rstrip(".") in _ORG_END_BARE or p.rstrip(".") in ("Jr", "Sr", "II", "III", "IV") \
+        if all(w.lower().rstrip(".,") in _ORG_END_BARE for w in p.split(" ")) or p.rstrip(".") in ("Jr", "Sr", "II", "III", "IV") \
                 or p.startswith(("Jr", "Sr", "L.P", "LLC", "Inc", "Ltd")):
             out[-1] += ", " + p
         else:

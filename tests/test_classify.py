@@ -756,6 +756,9 @@ def test_english_respondents_past_the_opening(clf):
     # a comma list of parties is several names, not one; a generational suffix stays with its name
     ("The SEC charged Robert Jesenik, Brian Oliver, and Scott Gillis with fraud.",
      ["Robert Jesenik", "Brian Oliver", "Scott Gillis"]),
+    ("The SEC's litigation against defendants Michael K. Martin, Sharon L. Salinas, Capital Source Lending LLC, and "
+     "Luca I, Limited Partnership is ongoing.",
+     ["Michael K. Martin", "Sharon L. Salinas", "Capital Source Lending LLC", "Luca I Limited Partnership"]),
     ("The SEC obtained a jury verdict against Daryl M. Payton and Benjamin Durant, III.",
      ["Daryl M. Payton", "Benjamin Durant III"]),
     # words that are stop words elsewhere (State, Boston, Investment) open firms' names before an entity suffix;
