@@ -498,9 +498,13 @@ def _name_words(part: str) -> list[str]:
                 w.lower().rstrip(".") in _ORG_END_BARE for w in words[k + 1:]) and not any(
                 w.lower().rstrip(".") in _STOP and not _INITIAL.match(w) for w in words[:k]):
             words = words[:k]
-    while words and words[-1].lower() in ("of", "and", "&"):
+    # a joining word ends no name; nor does a lower-case particle (Lionshares de facto), unlike a surname (Vu H. Le)
+    while words and (words[-1].lower() in ("of", "and", "&") or words[-1] in _PARTICLES):
         words.pop()
     return words
+
+
+_PARTICLES = frozenset("de del la van von da dos das du le di y".split())
 
 
 # An acronym's plural or possessive (co-CEOs Glenn Camp; GCCs Rest of World, the apostrophe lost): not part of a name
@@ -713,7 +717,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                     break
             if words[-1][-1] == "s" and _ORG_POSSESSIVE.match(words[-1]):
                 words[-1] = words[-1][:-1]  # "Mainstream Entertainment Inc.s": the company's, apostrophe lost
-            if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and len(words[-1]) > 3:
+            if words[-1].endswith(".") and words[-1].lower() not in _ORG_END and (
+                    len(words[-1]) > 3 or len(words[-1]) == 3 and words[-1] not in ("Jr.", "Sr.")):  # (not H.)
                 words[-1] = words[-1][:-1]
             name = " ".join(words)
             if name[-1] == "s" and _possessive(text, name):

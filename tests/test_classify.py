@@ -759,6 +759,9 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC's litigation against defendants Michael K. Martin, Sharon L. Salinas, Capital Source Lending LLC, and "
      "Luca I, Limited Partnership is ongoing.",
      ["Michael K. Martin", "Sharon L. Salinas", "Capital Source Lending LLC", "Luca I Limited Partnership"]),
+    # a lower-case name particle ends no name; a surname like Le does
+    ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
+     ["Vu H. Le"]),
     ("The SEC obtained a jury verdict against Daryl M. Payton and Benjamin Durant, III.",
      ["Daryl M. Payton", "Benjamin Durant III"]),
     # words that are stop words elsewhere (State, Boston, Investment) open firms' names before an entity suffix;
