@@ -957,8 +957,8 @@ class Classifier:
     def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str, ctx: _Ctx) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
         lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
-        if ctx.any("history", lo, s):
-            return "history"
+        if ctx.any("history", lo, s) or ctx.any("history", e, min(b, e + 40)):
+            return "history"  # (also `an industry bar that the SEC imposed on him in 1971`)
         if label in self._en_credit_labels and ctx.any("credit", a, b):
             return "credit"
         if label in ("criminal_charges_parallel", "imprisonment"):
@@ -1202,13 +1202,17 @@ class Classifier:
     _SEEKS_BEFORE = re.compile(r"\b(?:seeks?|seeking|sought|asks?|asking|requests?|requesting|moved for|motion for)\b[^.;]{0,12}$")
     _EARLIER = re.compile(r"\b(?:previously|earlier)\b")
 
+    # a release about enforcing a subpoena (`SEC Seeks Court Enforcement of Agency Subpoenas`, `Court Orders X to
+    # Produce Documents to SEC`): no litigation stage
+    _SUBPOENA_TITLE = re.compile(r"subpoena|to produce documents")
+
     def _en_status(self, tl: str, xl: str, issuer: str | None) -> str | None:
         """settled if a settlement cue occurs (not one another party reached earlier: `two other executives previously
         settled charges`), else judgment, else charged; a criminal-case update or a subpoena enforcement is `other`,
         as is an SEC release with no cue at all (one automaton pass finds the cues)."""
         if issuer in self._no_status_issuers:
             return None
-        if self._CRIMINAL_TITLE.search(tl) or "subpoena enforcement" in tl or "subpoena enforcement" in xl[:400]:
+        if self._CRIMINAL_TITLE.search(tl) or self._SUBPOENA_TITLE.search(tl) or "subpoena enforcement" in xl[:400]:
             return "other"
         both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
         ranks = self._STATUS_OF

@@ -395,8 +395,9 @@ def pair_target_names(clause: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------- en respondents
-# Runs of capitalised words (with "of", "and", "&" and name particles inside); one linear scan per sentence.
-_CAP_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
+# Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
+# Capital Partners); one linear scan per sentence.
+_CAP_RUN = re.compile(r"(?<![0-9])[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
@@ -415,7 +416,7 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
                   "respondent respondents relief matter civil action rules authority authority's authoritys principles "
                   "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla indictment no "
-                  "criminal proceeding proceedings requiring show cause compliance".split())
+                  "criminal proceeding proceedings requiring show cause compliance both".split())
 
 
 # Stop words that also open firms' names: places, and State / Financial / Investment / National…
@@ -437,6 +438,7 @@ _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
+_LEGAL_SUFFIX = frozenset("plc llc l.l.c inc incorporated corp corporation ltd limited lp l.p llp co".split())
 _AND_CAP = re.compile(r" and (?=[A-Z])")
 # _CHARGE_CTX and _STAFF are alternations of plain literals: a sentence matches one iff one of these literals lies
 # wholly inside it. One Aho-Corasick pass over the opening sentences finds them all (kind 0 charge, 1 staff).
@@ -521,12 +523,16 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "island beach republic county city province district tokens coins university college school "
                         "administration agency commission department bureau board association hospital church "
                         "institute council committee accountant relations program initiative islands carolina dakota "
-                        "rica".split())
+                        "rica reports link market cds".split())
 
 
 def _after_based(piece: str) -> str:
-    """What follows an `X-based` descriptor (Fort Myers, Florida-based adviser John Doe → John Doe)."""
-    based = piece.lower().rfind("-based") if "-" in piece else -1
+    """What follows an `X-based` or `X-resident` descriptor (Fort Myers, Florida-based adviser John Doe → John Doe;
+    Canton, Ga.-resident James A. Torchia → James A. Torchia)."""
+    if "-" not in piece:
+        return piece
+    low = piece.lower()
+    based = max(low.rfind("-based"), low.rfind("-resident"))
     if based < 0:
         return piece
     sp = piece.find(" ", based)
@@ -559,7 +565,7 @@ _STOCK_AFTER = re.compile(r",? (?:common stock|stock|shares|securities|call opti
                           r"investment bankers?|bankers?)\b")
 _OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
-_DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|[a-z]+ed)\s+"
+_DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
                               r"(?:[a-z][a-z-]* ){0,5}$")
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
@@ -570,6 +576,11 @@ def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
     first = head.split(" ")[0]
     if len(first) >= 4:
         head = first  # (charges Longfin, … names Longfin Corp.)
+    else:
+        words = head.split(" ")
+        while len(words) > 1 and words[-1].lower().rstrip(".,") in _LEGAL_SUFFIX:
+            words.pop()  # (charges 4D Circle, … names 4D Circle LLC)
+        head = " ".join(words)
     i = text.find(head)
     while i >= 0:
         if _PARTY_LEAD.search(text, max(0, i - 20), i):
@@ -698,8 +709,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if not run:
               continue
           pieces = _AND_CAP.split(run) if " and " in run else [run]
-          if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()):
-              # a place ("a resident of West Hempstead, and John Doe"): its piece (up to its ", and") goes
+          if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()) \
+                  and pieces[0].split(", ")[0].rsplit(" ", 1)[-1].lower().rstrip(".,") not in _LEGAL_SUFFIX:
+              # a place ("a resident of West Hempstead, and John Doe"; no firm: "respectively, of 4D Circle LLC"):
+              # its piece (up to its ", and") goes
               head = pieces[0].split(", ")
               pieces = pieces[1:] if len(head) <= 2 else [", ".join(head[2:])] + pieces[1:]  # (City, State)
               if not pieces:

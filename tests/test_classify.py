@@ -462,6 +462,28 @@ EN_CASES = [
         ("SEC Obtains Judgments", "The defendants consented to SEC orders imposing associational and penny stock bars. "
          "The order permanently bars Karlis from associating with any broker or dealer.", "sec"),
         {"sanctions": ["ban_from_office", "market_ban"]}, id="associational-bars"),
+    pytest.param(  # "guaranteeing" returns, like "guaranteed"
+        ("SEC Charges Promoters", "The SEC alleges that the defendants lured investors by guaranteeing investment "
+         "returns.", "sec"),
+        {"violations": ["guaranteed_returns"]}, id="guaranteeing-returns"),
+    pytest.param(  # a release about enforcing a subpoena: non-cooperation, no litigation stage
+        ("Court Orders Woodbridge Group of Companies LLC to Produce Documents to SEC", "The SEC obtained an order "
+         "requiring Woodbridge to produce documents. Woodbridge has failed to produce any relevant communications in "
+         "response to the subpoena.", "sec"),
+        {"violations": ["inspection_noncooperation"], "status": "other"}, id="subpoena-produce-documents"),
+    pytest.param(  # money a judge "will determine" is not imposed yet; what was agreed is
+        ("SEC Obtains Judgments", "Rhodes agreed to disgorge $33,000 in ill-gotten gains while a federal judge will "
+         "determine disgorgement and penalties with respect to Hill.", "sec"),
+        {"sanctions": ["confiscation"], "fine": None, "confiscation": {"amount": 33000, "currency": "USD"}},
+        id="judge-will-determine"),
+    pytest.param(  # a bar imposed decades ago is the respondent's history, not this case's sanction
+        ("SEC Charges Adviser", "The complaint alleges that he failed to disclose his disciplinary history, which "
+         "included an industry bar that the SEC imposed on him in 1971.", "sec"),
+        {"sanctions": []}, id="old-bar-is-history"),
+    pytest.param(  # revoking the registration of each class of an issuer's securities (Section 12(j))
+        ("SEC Obtains Judgment", "The SEC issued an order revoking the registration of each class of securities of "
+         "Integrated Freight Corporation pursuant to Section 12(j) of the Exchange Act.", "sec"),
+        {"sanctions": ["license_revoked"]}, id="12j-each-class"),
     pytest.param(  # a transition manager hiding what its customers paid breaches its duty to them (taxonomy text)
         ("SEC Charges Executive", "The SEC alleged that Bassily participated in a fraudulent scheme to hide from "
          "charities and retirement funds that they paid substantially higher amounts than disclosed for the execution "
@@ -759,6 +781,17 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC's litigation against defendants Michael K. Martin, Sharon L. Salinas, Capital Source Lending LLC, and "
      "Luca I, Limited Partnership is ongoing.",
      ["Michael K. Martin", "Sharon L. Salinas", "Capital Source Lending LLC", "Luca I Limited Partnership"]),
+    # the acquirer named after "acquired by" is no party; a firm may open with a digit; "Both" opens no name
+    ("The SEC charged Alvin Smith with insider trading ahead of the announcement that Heinz would be acquired by "
+     "Berkshire Hathaway, Inc. and 3G Capital Partners Ltd.", ["Alvin Smith"]),
+    ("The complaint alleges that Hawkins and Bell - the CEO and COO, respectively, of 4D Circle LLC - raised money. "
+     "The complaint charges 4D Circle, Bell, and Hawkins with fraud.", ["4D Circle LLC"]),
+    ("The SEC charged Williams and Parrish with fraud. Both Williams and Parrish consented to judgments.", []),
+    # an "X-resident" descriptor is no part of the name; market venues and filings are no persons
+    ("The SEC charged Torchia's company along with Canton, Ga.-resident James A. Torchia with fraud.",
+     ["James A. Torchia"]),
+    ("The complaint alleges that the stock, quoted on OTC Link, was touted in Annual Reports and the NASDAQ Capital "
+     "Market.", []),
     # a lower-case name particle ends no name; a surname like Le does
     ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
      ["Vu H. Le"]),
