@@ -34,6 +34,11 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
+# the next figure of a per-payer list: " for Perlstein; $307,510.15" (lower-cased sentence)
+_FOR_PAYER_NEXT = re.compile(r"\s+for [a-z][^;$]{0,60}?;\s*(?:and\s+)?(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?"
+                             r"(?:\s*(?:million|billion)\b)?")
+
+
 # the rest of a figure list closed by "respectively": ", $Y, and $Z, respectively"
 _RESPECTIVELY = re.compile(r"(?:,?\s*(?:and\s+)?(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?)+"
                            r",?\s+respectively")
@@ -1018,7 +1023,7 @@ class Classifier:
     _PEN_BEFORE = re.compile(r"(?P<amt>" + _AMT + r")\s*(?:\([^)]*\)\s*)?(?:in\s+)?(?:civil\s+)?(?:money\s+|monetary\s+)?(?P<kw>penalt(?:y|ies)|fine)\b")
     _TREASURY = re.compile(r"(?P<amt>" + _AMT + r")\s+to be paid to the (?:united states|u\.s\.) treasury")
     _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
-                       r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and)")
+                       r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and (?!an? (?:us\$|\$|£)))")
     _AMT_RX = re.compile(_AMT)
     _DISG_AT = ("disgorg", "us$", "$", "£")  # every _DISG match begins with one
     _PEN_AFTER_AT = ("civil", "financial penalty", "penalt", "fine")  # every _PEN_AFTER match begins with one
@@ -1148,9 +1153,17 @@ class Classifier:
                 out.append((float(a.value), pos, "disgorgement", a.currency))
                 # "disgorgement of $1,519,213 and $1,350,734, respectively": one figure per party, all disgorgement
                 # (not after "disgorgement and prejudgment interest of $X and $Y, respectively": X, then interest)
-                more = _RESPECTIVELY.match(sent, m.end(g)) if g == "amt" and "respectively" in sent else None
-                if more and "interest" not in sent[m.start(): pos]:
-                    for mm in self._AMT_RX.finditer(sent, m.end(g), more.end()):
+                more_end = -1
+                if g == "amt" and "respectively" in sent and "interest" not in sent[m.start(): pos]:
+                    more = _RESPECTIVELY.match(sent, m.end(g))
+                    more_end = more.end() if more else -1
+                if more_end < 0 and g == "amt" and ";" in sent:  # "totaling $X for Perlstein; $Y for Swartz; …"
+                    end = m.end(g)
+                    while (nxt := _FOR_PAYER_NEXT.match(sent, end)) is not None:
+                        end = nxt.end()
+                    more_end = end if end > m.end(g) else -1
+                if more_end > 0:
+                    for mm in self._AMT_RX.finditer(sent, m.end(g), more_end):
                         b2 = am.parse_amount_en(mm.group(0), default_currency=currency)
                         if b2 and mm.start() not in taken:
                             taken.add(mm.start())

@@ -510,6 +510,17 @@ EN_CASES = [
         ("SEC Obtains Judgments", "Aalders and Barton each agreed to pay disgorgement of $46,500.00 and $16,014.23, "
          "respectively.", "sec"),
         {"confiscation": {"amount": 62514.23, "currency": "USD"}}, id="disgorgement-respectively"),
+    pytest.param(  # a per-payer list: "$X for A; $Y for B; and $Z for C" (one combined disgorgement-and-interest figure
+        # each, accepted as disgorgement)
+        ("SEC Obtains Judgments", "The defendants agreed to disgorgement and prejudgment interest totaling $1,656,121.18 "
+         "for Perlstein; $307,510.15 for Swartz; $62,899.82 for Weinberg and Weinberg & Baer, jointly and severally; "
+         "and $33,610.89 for Strum.", "sec"),
+        {"confiscation": {"amount": 2060142.04, "currency": "USD"}}, id="disgorgement-per-payer-list"),
+    pytest.param(  # "$X in disgorgement and prejudgment interest and a $Y penalty": two figures, not one lump
+        ("SEC Obtains Judgment", "The final judgment ordered him to pay $945,078.22, including $620,078.22 in "
+         "disgorgement and prejudgment interest and a $325,000 civil penalty.", "sec"),
+        {"confiscation": {"amount": 620078.22, "currency": "USD"}, "fine": {"amount": 325000, "currency": "USD"}},
+        id="disgorgement-interest-and-penalty"),
     pytest.param(  # ... but after "disgorgement and prejudgment interest of", the second figure is the interest
         ("SEC Obtains Judgment", "The court held Rivera liable for disgorgement and prejudgment interest of $482,029 and "
          "$109,459, respectively.", "sec"),
