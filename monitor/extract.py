@@ -431,7 +431,8 @@ _STAFF = re.compile(r"(?<![A-Za-z])(conducted by|led by|supervised by|assisted b
                     r"trial (?:team|counsel)|paralegal|appreciates|consisted of|with assistance|Co-Chief|Chief of)")
 # every _STAFF alternative contains one of these: a sentence with none of them cannot match it
 _STAFF_NEEDLES = ("d by", "assistance", "trial ", "paralegal", "appreciates", "consisted of", "Chief")
-_LATER_CHARGE = re.compile(r"\b(?:charges|charged|charging|named as|defendants?\b|with violating|violated)")
+_LATER_CHARGE = re.compile(r"\b(?:charges|charged|charging|named as|defendants?\b|with violating|violated|"
+                           r"(?:complaint|claims|litigation|proceedings|judgments?|action) (?:\w+ )?against)")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
                          r"contempt|order finding|According to the")
@@ -455,15 +456,18 @@ except ImportError:  # pragma: no cover
 _N_CHARGE = len(_CHARGE_LITS)
 
 
-def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, bool]]:
-    """(charge context, staff) for each sentence: a _CHARGE_CTX / _STAFF match lies wholly inside it."""
+def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, int]]:
+    """(charge context, staff) for each sentence: whether a _CHARGE_CTX match lies wholly inside it, and where the
+    first _STAFF match inside it starts (-1 if none)."""
     if _CTX_AC is None or not sentences:  # pragma: no cover
-        return [(_CHARGE_CTX.search(text, a, b) is not None,
-                 any(w in text[a:b] for w in _STAFF_NEEDLES) and _STAFF.search(text[a:b]) is not None)
-                for a, b in sentences]
+        out = []
+        for a, b in sentences:
+            st = _STAFF.search(text[a:b]) if any(w in text[a:b] for w in _STAFF_NEEDLES) else None
+            out.append((_CHARGE_CTX.search(text, a, b) is not None, a + st.start() if st else -1))
+        return out
     hi = sentences[-1][1]
     charge = [False] * len(sentences)
-    staff = [False] * len(sentences)
+    staff = [-1] * len(sentences)
     starts = [a for a, _ in sentences]
     ends = [b for _, b in sentences]
     # sentences are ordered and disjoint: a match lies inside one only if inside the last one starting at or before it
@@ -472,8 +476,8 @@ def _ctx_flags(text: str, sentences: list[tuple[int, int]]) -> list[tuple[bool, 
         if i >= 0 and e <= ends[i]:
             if k < _N_CHARGE:
                 charge[i] = True
-            elif s == starts[i] or not text[s - 1].isalpha():  # a staff phrase starts a word (`filed by` is no `led by`)
-                staff[i] = True
+            elif (s == starts[i] or not text[s - 1].isalpha()) and (staff[i] < 0 or s < staff[i]):
+                staff[i] = s  # a staff phrase starts a word (`filed by` is no `led by`)
     return list(zip(charge, staff))
 
 
@@ -523,7 +527,7 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "island beach republic county city province district tokens coins university college school "
                         "administration agency commission department bureau board association hospital church "
                         "institute council committee accountant relations program initiative islands carolina dakota "
-                        "rica reports link market cds".split())
+                        "rica reports link market cds interest".split())
 
 
 def _after_based(piece: str) -> str:
@@ -670,8 +674,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 later.append(sentences[i])
     read = opening + later
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
-        if not charge or staff:
+        if not charge:
             continue
+        if staff >= 0:  # names after a staff credit are the staff's (`… is being conducted by Jane Roe`); a title
+            if text.startswith(("Co-Chief", "Chief of"), staff):  # names the official before it (said X, Co-Chief)
+                continue
+            b = staff
         judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group()
@@ -737,7 +745,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if name[-1] == "s" and _possessive(text, name):
                 continue  # "Oxford Citys assets": the scrape dropped the apostrophe of Oxford City's
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
-                if not any(_name_key(_after_based(x)).endswith(_name_key(name)) for x in skipped):
+                if any(w.lower().rstrip(".,") not in _ORG_END_BARE for w in words) and not any(_name_key(_after_based(x)).endswith(_name_key(name)) for x in skipped):
                     found.setdefault(_name_key(name), {"name": name, "type": "institution"})
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
                     not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \

@@ -720,8 +720,8 @@ def test_charge_and_staff_flags_match_the_regexes():
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         cuts = sorted(rnd.sample(range(len(text) + 1), min(len(text) + 1, 4)))
         sents = [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
-        want = [(ex._CHARGE_CTX.search(text, a, b) is not None, ex._STAFF.search(text[a:b]) is not None)
-                for a, b in sents]
+        want = [(ex._CHARGE_CTX.search(text, a, b) is not None,
+                 a + m.start() if (m := ex._STAFF.search(text[a:b])) else -1) for a, b in sents]
         assert ex._ctx_flags(text, sents) == want, (text, sents)
 
 
@@ -742,10 +742,10 @@ def test_english_respondents_past_the_opening(clf):
     text = ("The SEC today announced fraud charges against Rebecca Peters. " + filler +
             " Peters met John Smith at a conference. The SEC's complaint charges Peters, VisionQuest Wealth "
             "Management, LLC, and VQ Wealth, LLC, with violations of the antifraud provisions. The complaint also "
-            "names as relief defendants Prim Group LLC and Jane Roe.")
+            "names as relief defendants Prim Group LLC and Jane Roe. The litigation continues against Alan Weinberg.")
     names = [r["name"] for r in clf.classify("SEC Charges Adviser", text, source="sec")["respondents"]]
     assert names == ["Rebecca Peters", "VisionQuest Wealth Management LLC", "VQ Wealth LLC", "Prim Group LLC",
-                     "Jane Roe"]
+                     "Jane Roe", "Alan Weinberg"]
 
 
 @pytest.mark.parametrize("text, names", [
@@ -803,6 +803,13 @@ def test_english_respondents_past_the_opening(clf):
      ["James A. Torchia"]),
     ("The complaint alleges that the stock, quoted on OTC Link, was touted in Annual Reports and the NASDAQ Capital "
      "Market.", []),
+    # names before a staff credit are parties, those after it are staff; an official quoted with a title is no party
+    ("The SEC's litigation against Tom Simeo is being conducted by Jane Roe and supervised by John Poe.",
+     ["Tom Simeo"]),
+    ("We will pursue hackers, said Robert Cohen, Co-Chief of the Market Abuse Unit, as the SEC charged Mustapha.", []),
+    # a name of entity suffixes only is a fragment (127 Partners, LLC)
+    ("Jessica Ingber Meli and 127 Partners, LLC are named as relief defendants in the complaint.",
+     ["Jessica Ingber Meli"]),
     # a lower-case name particle ends no name; a surname like Le does
     ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
      ["Vu H. Le"]),
