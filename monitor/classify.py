@@ -962,8 +962,8 @@ class Classifier:
     def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str, ctx: _Ctx) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
         lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
-        if ctx.any("history", lo, s) or ctx.any("history", e, min(b, e + 40)):
-            return "history"  # (also `an industry bar that the SEC imposed on him in 1971`)
+        if ctx.any("history", lo, min(b, e + 40)):  # before, around (had been barred) or just after the remedy
+            return "history"  # (`an industry bar that the SEC imposed on him in 1971`)
         if label in self._en_credit_labels and ctx.any("credit", a, b):
             return "credit"
         if label in ("criminal_charges_parallel", "imprisonment"):

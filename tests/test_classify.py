@@ -480,6 +480,17 @@ EN_CASES = [
         ("SEC Charges Adviser", "The complaint alleges that he failed to disclose his disciplinary history, which "
          "included an industry bar that the SEC imposed on him in 1971.", "sec"),
         {"sanctions": []}, id="old-bar-is-history"),
+    pytest.param(  # a bar from the penny stock business is a market ban, not an office ban
+        ("SEC Obtains Judgments", "Both defendants agreed to lifetime bars from the penny stock business.", "sec"),
+        {"sanctions": ["market_ban"]}, id="penny-stock-business-bar"),
+    pytest.param(  # acting "despite being barred" tells an earlier bar, not this case's
+        ("SEC Charges Officer", "The complaint alleges that Alborano was secretly acting as an officer of the company "
+         "despite being barred from participating in penny stock offerings.", "sec"),
+        {"sanctions": []}, id="despite-being-barred"),
+    pytest.param(  # an issuer that failed to tell investors something is no private fund's disclosure duty
+        ("SEC Charges Company", "According to the complaint, the company failed to disclose to investors that its "
+         "operations manager is a convicted felon.", "sec"),
+        {"violations": ["other"]}, id="issuer-failed-to-disclose-to-investors"),
     pytest.param(  # revoking the registration of each class of an issuer's securities (Section 12(j))
         ("SEC Obtains Judgment", "The SEC issued an order revoking the registration of each class of securities of "
          "Integrated Freight Corporation pursuant to Section 12(j) of the Exchange Act.", "sec"),
