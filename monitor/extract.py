@@ -435,7 +435,7 @@ _LATER_CHARGE = re.compile(r"\b(?:charges|charged|charging|named as|defendants?\
                            r"(?:complaint|claims|litigation|proceedings|judgments?|action) (?:\w+ )?against)")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
-                         r"contempt|order finding|According to the")
+                         r"contempt|order finding|According to the|subpoena|order requiring")
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
@@ -728,6 +728,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if "-" in run or ", " in run:
               pieces = [p for piece in pieces for p in _split_list(_after_based(piece))]
           for part in pieces:
+            if part.startswith("of "):
+                continue  # "Woodbridge Group of Companies LLC, of Sherman Oaks, California": a place
             words = _name_words(part)
             if not words:
                 continue

@@ -821,6 +821,10 @@ def test_english_respondents_past_the_opening(clf):
     # a name of entity suffixes only is a fragment (127 Partners, LLC)
     ("Jessica Ingber Meli and 127 Partners, LLC are named as relief defendants in the complaint.",
      ["Jessica Ingber Meli"]),
+    # the party a subpoena or an order to produce is directed to; ", of PLACE" after a name is a place
+    ("The SEC has obtained an order requiring the Woodbridge Group of Companies LLC, of Sherman Oaks, California, "
+     "to produce documents.", ["Woodbridge Group of Companies LLC"]),
+    ("The SEC filed an action to enforce a document subpoena served upon Wynn Gustafson.", ["Wynn Gustafson"]),
     # a lower-case name particle ends no name; a surname like Le does
     ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
      ["Vu H. Le"]),
