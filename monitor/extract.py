@@ -530,6 +530,11 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "rica reports link market cds interest".split())
 
 
+def _entity_name(piece: str) -> bool:
+    """The piece ends with an entity suffix (Acme, Inc.; Beta Holdings LLC)."""
+    return piece.rstrip(" ,.").rsplit(" ", 1)[-1].lower().rstrip(".,") in _ORG_END_BARE
+
+
 def _after_based(piece: str) -> str:
     """What follows an `X-based` or `X-resident` descriptor (Fort Myers, Florida-based adviser John Doe → John Doe;
     Canton, Ga.-resident James A. Torchia → James A. Torchia)."""
@@ -552,7 +557,7 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
 # money in (defrauding investors in X). A firm charged as well is named after a charging word too (_named_as_party).
 _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stocks?|securities|"
                           r"options|ahead of|announcement|interests in|units (?:of|in)) (?:of |by |for )?"
-                          r"(?:the |a |an )?(?:[a-z][a-z-]* ){0,6}|(?:acquisition|merger|takeover|tender offer) "
+                          r"(?:the |a |an )?(?:[a-z][a-z-]*:? ){0,6}|(?:acquisition|merger|takeover|tender offer) "
                           r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
                           r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
                           r"customers|clients) "
@@ -707,11 +712,14 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   # the company whose stock was traded or acquired (shares of X, acquisition of X), or an employer;
                   # a name after it and a comma stays (a director of InterOil Corporation, Kurt J. Bordian received)
                   first, _, others = run.partition(" and ")
-                  kept = _split_list(first.rstrip(","))
-                  skipped.append(kept[0])
+                  rest = _split_list(first.rstrip(","))
                   # (after an employer, a name joined by "and" stays too: Officer of Fannie Mae, and Thomas A. Lund;
                   # after a traded company it is another one: a merger of Harleysville Group, Inc. and Nationwide…)
-                  run = ", ".join(kept[1:] + ([others] if role and others[:1].isupper() else []))
+                  rest += [others] if role and others[:1].isupper() else []
+                  # more firms in the list are more of the same (shares of A, Inc., B, Inc., and C, Inc.)
+                  firms = [rest[0]] + [p for p in rest[1:] if _entity_name(p)]
+                  skipped.extend(firms)
+                  run = ", ".join(p for p in rest[1:] if p not in firms)
           if pre:
               run = pre + ", " + run if run else pre
           if not run:

@@ -870,6 +870,8 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC alleges that CEO Robert J. Jesenik and executive vice president Brian A. Oliver lied.",
      ["Robert J. Jesenik", "Brian A. Oliver"]),
     ("The SEC charged Nedko Nedev with a scheme relating to the stocks of Avon Products, Inc.", ["Nedko Nedev"]),
+    ("The SEC charged Jason A. Wallace, who solicited buyers of shares of four penny stock companies: Systems "
+     "America, Inc., PEI Worldwide Holdings, Inc., and Healthient, Inc.", ["Jason A. Wallace"]),
     # places, job titles and programme names are no persons
     ("The SEC alleges that Zavodchiko, of North Carolina, bought a vacation home in Costa Rica with investor money, "
      "and that Jones, a Certified Public Accountant, sold EB-5 Immigrant Investor Program interests.", []),
