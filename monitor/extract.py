@@ -397,7 +397,7 @@ def pair_target_names(clause: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
 # Capital Partners); one linear scan per sentence.
-_CAP_RUN = re.compile(r"(?<![0-9])[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
+_CAP_RUN = re.compile(r"(?<![0-9])[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
@@ -416,7 +416,7 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
                   "respondent respondents relief matter civil action rules authority authority's authoritys principles "
                   "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla indictment no "
-                  "criminal proceeding proceedings requiring show cause compliance both".split())
+                  "criminal proceeding proceedings requiring show cause compliance both rel release".split())
 
 
 # Stop words that also open firms' names: places, and State / Financial / Investment / National…
@@ -514,6 +514,7 @@ _PARTICLES = frozenset("de del la van von da dos das du le di y".split())
 
 
 # An acronym's plural or possessive (co-CEOs Glenn Camp; GCCs Rest of World, the apostrophe lost): not part of a name
+_DIGIT = re.compile(r"[0-9]")  # a person's name has none (Cleantech CTS-1000 is a product)
 _ACRONYM_S = re.compile(r"[A-Z]{2,}s$")
 _ORG_POSSESSIVE = re.compile(r"^(?:Inc|Corp|Co|Ltd|LLC|LP|L\.P|PLC|plc)\.?s$")
 _INITIAL = re.compile(r"^[A-Z]\.$")  # a middle initial (Richard A. Bailey), not the article "a"
@@ -755,9 +756,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if name[-1] == "s" and _possessive(text, name):
                 continue  # "Oxford Citys assets": the scrape dropped the apostrophe of Oxford City's
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
-                if any(w.lower().rstrip(".,") not in _ORG_END_BARE for w in words) and not any(_name_key(_after_based(x)).endswith(_name_key(name)) for x in skipped):
-                    found.setdefault(_name_key(name), {"name": name, "type": "institution"})
-            elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and \
+                key = _name_key(name)
+                if any(w.lower().rstrip(".,") not in _ORG_END_BARE for w in words) and \
+                        not any(_name_key(_after_based(x)).endswith(key) for x in skipped) and \
+                        not any(r["name"].startswith(name + " ") for r in found.values()):  # (PAC-3 Film Fund LLC
+                    found.setdefault(key, {"name": name, "type": "institution"})  # then its short form PAC-3 Film Fund)
+            elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \
                     not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \
                     not any(name in r["name"] for r in found.values()) and not any(name in x for x in skipped) or name in ("Jr", "Sr"):
                 found.setdefault(_name_key(name), {"name": name, "type": "individual"})

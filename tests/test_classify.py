@@ -825,6 +825,10 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC has obtained an order requiring the Woodbridge Group of Companies LLC, of Sherman Oaks, California, "
      "to produce documents.", ["Woodbridge Group of Companies LLC"]),
     ("The SEC filed an action to enforce a document subpoena served upon Wynn Gustafson.", ["Wynn Gustafson"]),
+    # a firm's short form after its full name is the same party; digits inside a firm's name stay, a person's name
+    # has none (a product: Cleantech CTS-1000)
+    ("The SEC charged Edwin Ruh Jr. over an investment fund called PAC-3 Film Fund LLC (PAC-3 Film Fund) and its "
+     "product Cleantech CTS-1000.", ["Edwin Ruh Jr.", "PAC-3 Film Fund LLC"]),
     # a lower-case name particle ends no name; a surname like Le does
     ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
      ["Vu H. Le"]),
