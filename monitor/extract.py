@@ -562,7 +562,9 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
                           r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
                           r"customers|clients) "
-                          r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3})$")
+                          r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
+                          r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed) at (?:the |a |an )?|"
+                          r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire )$")
 # A run opened by a title and "of" / "at" / "for": Chief Executive Officer of X, Board of Directors of X
 _ROLE_OF = re.compile(r"(?<![^ ])(?:(?:(?:Former|Chief|Executive|Financial|Operating|Compliance|Accounting|Officer|CEO|CFO|COO|CCO|"
                       r"President|Vice|Senior|Director|Directors|Managing|Chairman|General|Counsel|Treasurer|"
@@ -575,7 +577,7 @@ _STOCK_AFTER = re.compile(r",? (?:common stock|stock|shares|securities|call opti
                           r"investment bankers?|bankers?)\b")
 _OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
-_DESCRIPTOR_STOP = re.compile(r"\b(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
+_DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
                               r"(?:[a-z][a-z-]* ){0,5}$")
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
@@ -706,7 +708,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                       run, pre = pre + ", " + run, ""
           stock_after = _STOCK_AFTER.match(text, m.end()) if run[run.rfind(" ") + 1:][:1].isupper() else None
           if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
-                  text.startswith("for ", m.start() - 4) or text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
+                  text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire "), m.start() - 8) or \
+                  text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
               tl = role or stock_after or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
               if tl and (role or stock_after or not _DESCRIPTOR_STOP.search(tl.group())) and \
                       not _named_as_party(text, run, a, b):

@@ -867,6 +867,13 @@ def test_english_respondents_past_the_opening(clf):
     # an employer charged too is a party
     ("The SEC charged Acme Capital LLC and its CEO John Doe. The complaint alleges that Doe, the CEO of Acme "
      "Capital LLC, lied.", ["Acme Capital LLC", "John Doe"]),
+    # the company to be acquired, the acquisition target, and a firm someone worked at are no parties
+    ("The SEC alleges that Anand Jayapalan learned that SanDisk was entering into exclusive negotiations to acquire "
+     "Fusion-io, Inc. and tipped Vinh Nguyen.", ["Anand Jayapalan", "Vinh Nguyen"]),
+    ("The SEC alleges that James C. Cope bought securities in Pinnacles acquisition target, Avenue Financial "
+     "Holdings, before the announcement.", ["James C. Cope"]),
+    ("Johnston allegedly passed the information to a portfolio manager at Visium Asset Management, L.P. and to "
+     "Stephen Doe.", ["Stephen Doe"]),
     # the issuer named before its stock, and the employer before an occupation, are no parties
     ("The SEC alleges that Brent Chapman acquired more than 5% of Americas Energy common stock.", ["Brent Chapman"]),
     ("According to the SECs complaint, Anand Jayapalan, a SanDisk, Inc. employee, tipped his brother.",
