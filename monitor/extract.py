@@ -531,6 +531,30 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "rica reports link market cds interest".split())
 
 
+def _full_name(text: str, surname: str) -> str | None:
+    """The first full personal name (given names or initials, then the surname) the text gives for a surname."""
+    if len(surname) < 3 or not surname[0].isupper() or surname[1:].isupper() or surname.lower() in _STOP or \
+            surname.lower() in _ORG_END_BARE or surname.lower() in _PLURAL_END:
+        return None
+    i = text.find(" " + surname)
+    while i >= 0:
+        j = i + 1 + len(surname)
+        if j >= len(text) or not (text[j].isalpha() or text[j] == "-"):
+            given: list[str] = []
+            before = text[max(0, i - 48): i].split(" ")[-4:]
+            for w in reversed(before[1:]):
+                if w and (w[0].isupper() and w[1:].isalpha() and w.lower() not in _STOP or _INITIAL.match(w)):
+                    given.insert(0, w)
+                else:
+                    break
+            if given and len(given) < len(before) and before[-len(given) - 1] in ("of", "for", "at"):
+                given.pop(0)  # (Vice President of Operations Steven R. Sabin: a department, then the name)
+            if given and not _INITIAL.match(given[0]) or len(given) >= 2:
+                return " ".join(given + [surname])
+        i = text.find(" " + surname, i + 1)
+    return None
+
+
 def _entity_name(piece: str) -> bool:
     """The piece ends with an entity suffix (Acme, Inc.; Beta Holdings LLC)."""
     return piece.rstrip(" ,.").rsplit(" ", 1)[-1].lower().rstrip(".,") in _ORG_END_BARE
@@ -564,7 +588,13 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"customers|clients) "
                           r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
                           r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed) at (?:the |a |an )?|"
-                          r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire )$")
+                          r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire |"
+                          r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between )$")
+# A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
+_DISMISSED_LEAD = re.compile(r"dismiss\w* (?:all |of |its |the |their )*(?:claims|charges|case|action)s? against "
+                             r"(?:(?:relief )?defendants? )?$")
+# A place before "resident": St. Petersburg, Florida resident Gregory M. Bercowy
+_RESIDENT_AFTER = re.compile(r",? residents?\b")
 # A run opened by a title and "of" / "at" / "for": Chief Executive Officer of X, Board of Directors of X
 _ROLE_OF = re.compile(r"(?<![^ ])(?:(?:(?:Former|Chief|Executive|Financial|Operating|Compliance|Accounting|Officer|CEO|CFO|COO|CCO|"
                       r"President|Vice|Senior|Director|Directors|Managing|Chairman|General|Counsel|Treasurer|"
@@ -706,9 +736,16 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   role = None
                   if pre:
                       run, pre = pre + ", " + run, ""
+          if _DISMISSED_LEAD.search(text, max(a, m.start() - 70), m.start()):
+              continue
+          if _RESIDENT_AFTER.match(text, m.end()):  # the run ends with a place (… and Arizona residents)
+              run = run[:max(run.rfind(" and "), 0)]
+              if not run:
+                  continue
           stock_after = _STOCK_AFTER.match(text, m.end()) if run[run.rfind(" ") + 1:][:1].isupper() else None
           if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
-                  text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire "), m.start() - 8) or \
+                  text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire ", "between "), m.start() - 8) \
+                  or text.startswith("acquiring ", m.start() - 10) or \
                   text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
               tl = role or stock_after or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
               if tl and (role or stock_after or not _DESCRIPTOR_STOP.search(tl.group())) and \
@@ -745,6 +782,13 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             words = _name_words(part)
             if not words:
                 continue
+            if len(words) == 1 and len(pieces) > 1 and _LATER_CHARGE.search(text, a, b):
+                # a list of surnames in a charging sentence (charges Pinto-Thomaz, Oujaddou, and Millul): each stands
+                # for the full name the release gave earlier
+                full = _full_name(text, words[0].rstrip(".,"))
+                if full is None:
+                    continue
+                words = full.split()
             for k in range(len(words) - 1):  # "Wolf Hedge LLC. Malik": a sentence ended after the suffix
                 if words[k][-1] == "." and words[k].lower().rstrip(".") in _ORG_END_BARE and \
                         words[k + 1].lower().rstrip(".") not in _ORG_END_BARE and words[k + 1] not in ("L.P.", "L.L.C."):

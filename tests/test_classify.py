@@ -480,6 +480,11 @@ EN_CASES = [
         ("SEC Charges Adviser", "The complaint alleges that he failed to disclose his disciplinary history, which "
          "included an industry bar that the SEC imposed on him in 1971.", "sec"),
         {"sanctions": []}, id="old-bar-is-history"),
+    pytest.param(  # suspended "from appearing and practicing before the SEC" (Rule 102(e)); returns "guaranteed
+        # against losses"
+        ("SEC Obtains Judgment", "The CFO agreed to be suspended from appearing and practicing before the SEC as an "
+         "accountant. He said the fund was guaranteed against losses.", "sec"),
+        {"sanctions": ["ban_from_office"], "violations": ["guaranteed_returns"]}, id="102e-and-guaranteed-losses"),
     pytest.param(  # a bar from the penny stock business is a market ban, not an office ban
         ("SEC Obtains Judgments", "Both defendants agreed to lifetime bars from the penny stock business.", "sec"),
         {"sanctions": ["market_ban"]}, id="penny-stock-business-bar"),
@@ -829,6 +834,17 @@ def test_english_respondents_past_the_opening(clf):
     # has none (a product: Cleantech CTS-1000)
     ("The SEC charged Edwin Ruh Jr. over an investment fund called PAC-3 Film Fund LLC (PAC-3 Film Fund) and its "
      "product Cleantech CTS-1000.", ["Edwin Ruh Jr.", "PAC-3 Film Fund LLC"]),
+    # a charging sentence listing surnames names the people the release introduced earlier in full
+    ("The SEC alleges that Ariel Pinto-Thomaz, Abell Oujaddou and Jeremy Millul traded on tips. The complaint charges "
+     "Pinto-Thomaz, Oujaddou, and Millul with insider trading.",
+     ["Ariel Pinto-Thomaz", "Abell Oujaddou", "Jeremy Millul"]),
+    # dismissed parties, a deal partner, and a place before "resident" are no respondents
+    ("The SEC charged Benjamin Sydney Staples with fraud. The Commission also dismissed all charges against Benjamin "
+     "Oneal Staples and Relief Defendant Brian Staples.", ["Benjamin Sydney Staples"]),
+    ("The SEC charged Yang Xie, who learned of a contemplated merger between Merck and Cubist Pharmaceuticals, Inc.",
+     ["Yang Xie"]),
+    ("The SEC charged St. Petersburg, Florida resident Gregory M. Bercowy and California resident Luke C. Zouvas and "
+     "Arizona residents Cameron F. Robb.", ["Gregory M. Bercowy", "Luke C. Zouvas", "Cameron F. Robb"]),
     # a lower-case name particle ends no name; a surname like Le does
     ("The complaint alleges that Esposito and Lionshares de facto control was concealed, and charges Vu H. Le.",
      ["Vu H. Le"]),
