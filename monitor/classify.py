@@ -908,6 +908,8 @@ class Classifier:
                     if _ROUNDED_BEFORE.search(sent, max(0, rel - 20), rel):
                         approx.add((v, base + i if base >= 0 else -1))
                     if kind == "disgorgement":
+                        if "each" in sent and "respectively" not in sent and not _JOINT_SEVERAL.search(sent[rel: rel + 80]):
+                            v *= _each_payers(orig[a:b], sent, rel)  # "to each pay $22,500 in disgorgement"
                         disg.append((v, base + i if base >= 0 else -1))
                         continue
                     if kind == "fine" and criminal_ctx.search(sent):

@@ -485,6 +485,19 @@ EN_CASES = [
         ("SEC Obtains Judgment", "The CFO agreed to be suspended from appearing and practicing before the SEC as an "
          "accountant. He said the fund was guaranteed against losses.", "sec"),
         {"sanctions": ["ban_from_office"], "violations": ["guaranteed_returns"]}, id="102e-and-guaranteed-losses"),
+    pytest.param(  # a "convicted felon" has a criminal past, not a parallel criminal case; overcharging the government
+        # is no breach of duty to clients
+        ("SEC Charges Felon", "The SEC charged convicted felon Michael Todd Osborn with fraud. His firm was sued for "
+         "overcharging the government on certain contracts.", "sec"),
+        {"sanctions": [], "violations": ["other"]}, id="convicted-felon-is-history"),
+    pytest.param(  # another authority's penalty in a related case is not this action's fine
+        ("SEC Obtains Judgment", "The court enjoined Bloom. In a related case filed by the U.S. Commodity Futures "
+         "Trading Commission, the court ordered Bloom to pay a $26 million civil monetary penalty.", "sec"),
+        {"sanctions": ["cease_and_desist"], "fine": None}, id="related-case-penalty"),
+    pytest.param(  # money "protected from losses", and a promise that investors "would get their investment back"
+        ("SEC Charges Promoter", "He told clients their funds would be protected from such trading losses and "
+         "guaranteed that investors could get their investment back with 5 percent interest.", "sec"),
+        {"violations": ["guaranteed_returns"]}, id="protected-from-losses"),
     pytest.param(  # a bar from the penny stock business is a market ban, not an office ban
         ("SEC Obtains Judgments", "Both defendants agreed to lifetime bars from the penny stock business.", "sec"),
         {"sanctions": ["market_ban"]}, id="penny-stock-business-bar"),
@@ -537,6 +550,9 @@ EN_CASES = [
          "disgorgement and prejudgment interest and a $325,000 civil penalty.", "sec"),
         {"confiscation": {"amount": 620078.22, "currency": "USD"}, "fine": {"amount": 325000, "currency": "USD"}},
         id="disgorgement-interest-and-penalty"),
+    pytest.param(  # disgorgement stated per head, like a penalty
+        ("SEC Obtains Judgment", "The court ordered Li and Mushlin to each pay $22,500 in disgorgement.", "sec"),
+        {"confiscation": {"amount": 45000, "currency": "USD"}}, id="disgorgement-each"),
     pytest.param(  # ... but after "disgorgement and prejudgment interest of", the second figure is the interest
         ("SEC Obtains Judgment", "The court held Rivera liable for disgorgement and prejudgment interest of $482,029 and "
          "$109,459, respectively.", "sec"),
