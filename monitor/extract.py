@@ -711,6 +711,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if lm.end() <= sentences[i][1] and (not later or later[-1] != sentences[i]):
                 later.append(sentences[i])
     read = opening + later
+    dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge:
             continue
@@ -718,6 +719,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if text.startswith(("Co-Chief", "Chief of"), staff):  # names the official before it (said X, Co-Chief)
                 continue
             b = staff
+        charging = None  # does the sentence charge (_LATER_CHARGE)? asked at most once
         judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group()
@@ -736,9 +738,9 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   role = None
                   if pre:
                       run, pre = pre + ", " + run, ""
-          if _DISMISSED_LEAD.search(text, max(a, m.start() - 70), m.start()):
+          if dismissals and _DISMISSED_LEAD.search(text, max(a, m.start() - 70), m.start()):
               continue
-          if _RESIDENT_AFTER.match(text, m.end()):  # the run ends with a place (… and Arizona residents)
+          if residents and _RESIDENT_AFTER.match(text, m.end()):  # the run ends with a place (… and Arizona residents)
               run = run[:max(run.rfind(" and "), 0)]
               if not run:
                   continue
@@ -782,7 +784,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             words = _name_words(part)
             if not words:
                 continue
-            if len(words) == 1 and len(pieces) > 1 and _LATER_CHARGE.search(text, a, b):
+            if len(words) == 1 and len(pieces) > 1 and (charging if charging is not None else (
+                    charging := _LATER_CHARGE.search(text, a, b) is not None)):
                 # a list of surnames in a charging sentence (charges Pinto-Thomaz, Oujaddou, and Millul): each stands
                 # for the full name the release gave earlier
                 full = _full_name(text, words[0].rstrip(".,"))
