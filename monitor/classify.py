@@ -34,14 +34,11 @@ _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
-# the next figure of a per-payer list: " for Perlstein; $307,510.15" (lower-cased sentence)
-_FOR_PAYER_NEXT = re.compile(r"\s+for [a-z][^;$]{0,60}?;\s*(?:and\s+)?(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?"
-                             r"(?:\s*(?:million|billion)\b)?")
-
-
+_FIGURE = r"(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"  # a money figure, lower-cased
+# the next figure of a per-payer list: " for Perlstein; $307,510.15"
+_FOR_PAYER_NEXT = re.compile(r"\s+for [a-z][^;$]{0,60}?;\s*(?:and\s+)?" + _FIGURE)
 # the rest of a figure list closed by "respectively": ", $Y, and $Z, respectively"
-_RESPECTIVELY = re.compile(r"(?:,?\s*(?:and\s+)?(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?)+"
-                           r",?\s+respectively")
+_RESPECTIVELY = re.compile(r"(?:,?\s*(?:and\s+)?" + _FIGURE + r")+,?\s+respectively")
 _PER_DAY = re.compile(r"\b(?:daily|per day|a day|each day|per diem)\b")
 # after "$X in disgorgement": further remedies listed with no amount of their own share the figure
 _LUMPED_AFTER = re.compile(r"\s+(?:in\s+)?disgorgement(?: of ill-gotten gains)?,? (?:and )?(?:(?:prejudgment )?interest,? (?:and )?)?"

@@ -513,8 +513,8 @@ def _name_words(part: str) -> list[str]:
 _PARTICLES = frozenset("de del la van von da dos das du le di y".split())
 
 
-# An acronym's plural or possessive (co-CEOs Glenn Camp; GCCs Rest of World, the apostrophe lost): not part of a name
 _DIGIT = re.compile(r"[0-9]")  # a person's name has none (Cleantech CTS-1000 is a product)
+# An acronym's plural or possessive (co-CEOs Glenn Camp; GCCs Rest of World, the apostrophe lost): not part of a name
 _ACRONYM_S = re.compile(r"[A-Z]{2,}s$")
 _ORG_POSSESSIVE = re.compile(r"^(?:Inc|Corp|Co|Ltd|LLC|LP|L\.P|PLC|plc)\.?s$")
 _INITIAL = re.compile(r"^[A-Z]\.$")  # a middle initial (Richard A. Bailey), not the article "a"
