@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 # patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
@@ -555,6 +555,26 @@ def _full_name(text: str, surname: str) -> str | None:
     return None
 
 
+# Every _TARGET_LEAD match holds one of these whole: where none lies in a window, the regex need not run there.
+_LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer", "shares", "stock", "securities",
+                  "options", "ahead of", "announcement", "interests in", "units", "fficer", "CEO", "CFO", "COO",
+                  "resident", "irector", "xecutive", "mployee", "hairman", "ontroller", "reasurer", "ccountant",
+                  "onsultant", "investors", "customers", "clients", "anager", "rader", "roker", "nalyst", "anker",
+                  "orked", "mployed", "target", "deal", "transaction", "combination")
+
+
+_LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
+
+
+def _lead_keywords(text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the _LEAD_KEYWORDS occurrences in text, by start."""
+    if _LEAD_AC is None:  # pragma: no cover
+        found = sorted((m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, _LEAD_KEYWORDS)), text))
+    else:
+        found = sorted((s, e) for _, s, e in _LEAD_AC.find_matches_as_indexes(text, overlapping=True))
+    return [s for s, _ in found], [e for _, e in found]
+
+
 def _entity_name(piece: str) -> bool:
     """The piece ends with an entity suffix (Acme, Inc.; Beta Holdings LLC)."""
     return piece.rstrip(" ,.").rsplit(" ", 1)[-1].lower().rstrip(".,") in _ORG_END_BARE
@@ -712,6 +732,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 later.append(sentences[i])
     read = opening + later
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
+    lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge:
             continue
@@ -749,7 +770,16 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire ", "between "), m.start() - 8) \
                   or text.startswith("acquiring ", m.start() - 10) or \
                   text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
-              tl = role or stock_after or _TARGET_LEAD.search(text, max(a, m.start() - 90), m.start())
+              tl = role or stock_after
+              if not tl:
+                  if lead_kw is None:
+                      lead_kw = _lead_keywords(text)
+                  lo, starts, ends = max(a, m.start() - 90), lead_kw[0], lead_kw[1]
+                  k = bisect_left(starts, lo)  # a keyword wholly inside the window, or _TARGET_LEAD cannot match
+                  while k < len(starts) and starts[k] < m.start() and ends[k] > m.start():
+                      k += 1
+                  if k < len(starts) and starts[k] < m.start():
+                      tl = _TARGET_LEAD.search(text, lo, m.start())
               if tl and (role or stock_after or not _DESCRIPTOR_STOP.search(tl.group())) and \
                       not _named_as_party(text, run, a, b):
                   # the company whose stock was traded or acquired (shares of X, acquisition of X), or an employer;
