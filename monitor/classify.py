@@ -1171,7 +1171,7 @@ class Classifier:
 
     @staticmethod
     def _en_total(hits: list[tuple[float, str, int, bool]], currency: str,
-                  approx: set[tuple[float, int]] = frozenset()) -> dict | None:  # type: ignore[assignment]
+                  approx: set[tuple[float, int]]) -> dict | None:
         """Sum of penalties; a figure restated in another sentence (title, summary) or joint-and-several counts once,
         and so does a rounded "more than $1.5 million" (its (value, sentence) in approx) beside an exact figure it
         rounds (1,519,213)."""
