@@ -680,6 +680,35 @@ EN_CASES = [
          "payments made to satisfy the restitution order in the criminal case.", "sec"),
         {"sanctions": ["confiscation", "criminal_charges_parallel"], "confiscation": {"amount": 200000, "currency": "USD"}},
         id="restitution-as-credit"),
+    # offering fraud in words other than "offering fraud": the lie is about the investment the money went into
+    pytest.param(("SEC Obtains Judgments", "The judgment ends a fraudulent securities offering case filed in 2015.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="fraudulent-securities-offering"),
+    pytest.param(("SEC Charges Promoter", "When soliciting money, Ross lied to his victims about the nature and use of "
+                  "investment proceeds.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="lied-about-use-of-proceeds"),
+    pytest.param(("SEC Charges Promoter", "He hid his criminal history and misrepresented how investor funds would be "
+                  "spent.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="misrepresented-how-funds-spent"),
+    pytest.param(("SEC Charges Company", "The company used baseless projections to defraud investors in a venture to "
+                  "build solar farms.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="defraud-investors-in-a-venture"),
+    pytest.param(("SEC Charges Brokers", "The brokers misrepresented the bonds to retirees as safe, liquid investments.",
+                  "sec"),
+                 {"violations": ["offering_fraud"]}, id="misrepresented-as-safe"),
+    pytest.param(("SEC Charges Dealer", "The firm overstated the safety and downplayed the risks of investing in the "
+                  "notes it sold to the county.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="overstated-safety"),
+    pytest.param(("SEC Obtains Judgment", "The judgment enjoins Ames from violating Sections 17(a) and 17(b) of the "
+                  "Securities Act.", "sec"),
+                 {"violations": ["market_manipulation"]}, id="17b-in-a-section-list"),
+    pytest.param(("Writers Charged", "Writers were secretly paid for touting small company stocks.", "sec"),
+                 {"violations": ["market_manipulation"]}, id="touting-company-stocks"),
+    pytest.param(("SEC Charges Promoters", "They promoted the stock in mailers while secretly selling their own shares "
+                  "of the stock.", "sec"),
+                 {"violations": ["market_manipulation"]}, id="promote-while-selling"),
+    pytest.param(("SEC Obtains Judgment", "He is enjoined from violating Sections 10(b), 13(d) and 20(b) of the "
+                  "Exchange Act.", "sec"),
+                 {"violations": ["illegal_share_reduction"]}, id="13d-in-a-section-list"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
