@@ -709,6 +709,28 @@ EN_CASES = [
     pytest.param(("SEC Obtains Judgment", "He is enjoined from violating Sections 10(b), 13(d) and 20(b) of the "
                   "Exchange Act.", "sec"),
                  {"violations": ["illegal_share_reduction"]}, id="13d-in-a-section-list"),
+    pytest.param(("SEC Charges Adviser", "The two founders lied about the track record of their advisory firm to "
+                  "recruit investors.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="lied-about-track-record"),
+    pytest.param(("SEC Obtains Judgment", "The SEC charged the agency with defrauding investors when it issued $50 "
+                  "million in a bond offering for a stadium.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="issuer-defrauding-bond-investors"),
+    pytest.param(("SEC Charges Trader", "He broke into the online brokerage accounts of retirees to buy thinly traded "
+                  "stocks he held.", "sec"),
+                 {"violations": ["market_manipulation"]}, id="account-intrusion"),
+    pytest.param(("SEC Charges CEO", "He signed annual reports that kept touting the output figure without disclosing "
+                  "the assumptions behind it.", "sec"),
+                 {"violations": ["disclosure_violation"]}, id="filings-without-disclosing"),
+    pytest.param(("SEC Charges CEO", "The CEO approved SEC filings containing false information about the sale.", "sec"),
+                 {"violations": ["disclosure_violation"]}, id="filings-containing-false"),
+    pytest.param(("SEC Charges Executives", "The two executives were charged with manipulating the company's financial "
+                  "results to meet analyst forecasts.", "sec"),
+                 {"violations": ["disclosure_violation"]}, id="manipulated-financial-results"),
+    pytest.param(("SEC Charges Officials", "The officials hid the county's worsening financial condition from bond "
+                  "investors.", "sec"),
+                 {"violations": ["disclosure_violation"]}, id="hid-financial-condition"),
+    pytest.param(("SEC Charges CFO", "The CFO concealed the side agreements from the company's outside auditors.", "sec"),
+                 {"violations": ["books_records_controls"]}, id="concealed-from-auditors"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
