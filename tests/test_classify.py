@@ -979,6 +979,14 @@ def test_english_respondents_past_the_opening(clf):
     # an allegation opened by "According to the SEC" names the parties
     ("According to the Securities and Exchange Commission, Todd M. LaVelle and Ara Chackerian traded.",
      ["Todd M. LaVelle", "Ara Chackerian"]),
+    # a name never starts inside a word (eBay is no "Bay Inc."); a firm spelt with a small first letter stays whole;
+    # the company traded "in advance of" news is no party
+    ("The SEC charged Ana Ruiz with insider trading in advance of Acme Retail Inc.s acquisition by eBay, Inc.",
+     ["Ana Ruiz"]),
+    ("The SEC charged deVere USA, Inc. and Lars Holm with misleading clients.", ["deVere USA Inc.", "Lars Holm"]),
+    # an apostrophe the scrape lost inside a run: "Och-Ziffs European office" is the office of Och-Ziff
+    ("Och-Ziff settled earlier. The complaint alleges that Michael Cohen, who headed Och-Ziffs European office, "
+     "caused bribes.", ["Michael Cohen"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
