@@ -560,7 +560,7 @@ _LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer",
                   "options", "ahead of", "advance of", "announcement", "interests in", "units", "fficer", "CEO", "CFO", "COO",
                   "resident", "irector", "xecutive", "mployee", "hairman", "ontroller", "reasurer", "ccountant",
                   "onsultant", "investors", "customers", "clients", "anager", "rader", "roker", "nalyst", "anker",
-                  "orked", "mployed", "target", "deal", "transaction", "combination")
+                  "orked", "mployed", "obbyist", "undraiser", "target", "deal", "transaction", "combination")
 
 
 _LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
@@ -609,6 +609,7 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"customers|clients) "
                           r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
                           r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed) at (?:the |a |an )?|"
+                          r"(?:[Ll]obbyist|[Ff]undraiser|[Ww]orked|[Ee]mployed) (?:for|by) (?:the |a |an )?|"
                           r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire |"
                           r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between )$")
 # A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
@@ -662,6 +663,43 @@ def _possessive(text: str, name: str) -> bool:
             return True
         i = text.find(stem, i + 1)
     return False
+
+
+# One word and a legal suffix after " and ": the second half of a firm's name (Petrotech Oil and Gas Inc.)?
+_WORD_SUFFIX = re.compile(r"([A-Z][a-z][A-Za-z-]*),? (?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Co\.|Company|Ltd\.?|"
+                          r"LP|L\.P\.|LLP|Limited)(?:,|$)")
+
+
+def _alone(text: str, word: str, skip: str) -> bool:
+    """word occurs in text as a whole word somewhere other than inside `skip`."""
+    i = text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalnum()):
+            k = text.rfind(skip, max(0, i - len(skip)), j + len(skip))
+            if not (0 <= k <= i and k + len(skip) >= j):
+                return True
+        i = text.find(word, j)
+    return False
+
+
+def _join_and_firms(text: str, pieces: list[str]) -> list[str]:
+    """Glue "Boston Trading" + "Research, LLC" back into one firm: the piece after " and " is one word and a legal
+    suffix, the piece before has no suffix, and neither half's word stands anywhere alone in the text (a person
+    before "and", or a firm with its own name, is named again on its own: Smith agreed…, Acme's accounts)."""
+    out = [pieces[0]]
+    for p in pieces[1:]:
+        m = _WORD_SUFFIX.match(p)
+        left = out[-1].rsplit(", ", 1)[-1]
+        lw = left.rsplit(" ", 1)[-1]
+        if m and " " in left and lw[:1].isupper() and not any(
+                w.lower().rstrip(".,") in _LEGAL_SUFFIX for w in left.split(" ")):
+            joint = f"{lw} and {m.group(1)}"
+            if not _alone(text, lw, joint) and not _alone(text, m.group(1), joint):
+                out[-1] += " and " + p
+                continue
+        out.append(p)
+    return out
 
 
 def _split_list(part: str) -> list[str]:
@@ -799,6 +837,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if not run:
               continue
           pieces = _AND_CAP.split(run) if " and " in run else [run]
+          if len(pieces) > 1:
+              pieces = _join_and_firms(text, pieces)
           if text.startswith(("of ", "in "), m.start() - 3) and _PLACE_LEAD.search(text, max(a, m.start() - 24), m.start()) \
                   and pieces[0].split(", ")[0].rsplit(" ", 1)[-1].lower().rstrip(".,") not in _LEGAL_SUFFIX:
               # a place ("a resident of West Hempstead, and John Doe"; no firm: "respectively, of 4D Circle LLC"):

@@ -987,6 +987,12 @@ def test_english_respondents_past_the_opening(clf):
     # an apostrophe the scrape lost inside a run: "Och-Ziffs European office" is the office of Och-Ziff
     ("Och-Ziff settled earlier. The complaint alleges that Michael Cohen, who headed Och-Ziffs European office, "
      "caused bribes.", ["Michael Cohen"]),
+    # "and" inside a firm's name: one firm; a person and a firm each named again on their own: two parties
+    ("The SEC charged Ray Dunn and Petrotech Oil and Gas, Inc. with fraud. Dunn ran the offering.",
+     ["Ray Dunn", "Petrotech Oil and Gas Inc."]),
+    ("The SEC charged Lee Ward and Acme, Inc. with fraud. Ward ran Acme.", ["Lee Ward", "Acme Inc."]),
+    # the firm a party lobbied or worked for is his client or employer, not a party
+    ("The SEC alleged that Crowe, a lobbyist for Harbor Bank and Trust Company, hid campaign gifts.", []),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
