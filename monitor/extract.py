@@ -401,6 +401,12 @@ _CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments".split())
+# Nationalities: they describe a person (Israeli Asher Zwebner, a Costa Rican hotel) but open a firm's name before
+# its suffix (American Superconductor Corp.)
+_DEMONYMS = frozenset("israeli spanish canadian british chinese american rican mexican brazilian russian indian "
+                      "japanese korean australian venezuelan colombian nigerian ukrainian dominican peruvian "
+                      "panamanian argentine chilean cuban haitian jamaican swiss taiwanese vietnamese malaysian "
+                      "singaporean indonesian filipino turkish egyptian saudi european asian african".split())
 _STOP = frozenset("the this that on in according securities exchange commission sec united states district court judge "
                   "federal southern northern eastern western central middle without section rule act investment "
                   "litigation release honorable chief department office bureau financial industry regulatory authority "
@@ -408,20 +414,20 @@ _STOP = frozenset("the this that on in according securities exchange commission 
                   "internal revenue service division enforcement regional fraud task force unit complaint charges "
                   "charged charges obtains obtained announces announced files filed halts sentenced court enters "
                   "former a an and of with against in its his her their as ceo cfo coo cco president vice senior chairman "
-                  "executive officer founder owner partner israeli spanish canadian british chinese monday tuesday "
+                  "executive officer founder owner partner monday tuesday "
                   "wednesday thursday friday saturday sunday january february march april may june july august "
-                  "september october november december by order las vegas los angeles san francisco new york boston "
+                  "september october november december by order las vegas los angeles san new york boston "
                   "miami chicago denver atlanta philadelphia salt lake city washington d.c. florida california texas "
                   "massachusetts illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey "
                   "louisiana circuit eleventh second ninth fund document studio firm offering defendants defendant "
                   "respondent respondents relief matter civil action rules authority authority's authoritys principles "
                   "regulation regulations abuse laundering s.d n.d e.d w.d c.d m.d d.n.j d.d.c fla indictment no "
-                  "criminal proceeding proceedings requiring show cause compliance both rel release".split())
+                  "criminal proceeding proceedings requiring show cause compliance both rel release".split()) | _DEMONYMS
 
 
 # Stop words that also open firms' names: places, and State / Financial / Investment / National…
 _NAME_OPENERS = frozenset("state new united financial investment federal general southern northern eastern "
-                          "western central middle las vegas los angeles san francisco york boston miami chicago denver "
+                          "western central middle las vegas los angeles san york boston miami chicago denver "
                           "atlanta philadelphia salt lake city washington florida california texas massachusetts "
                           "illinois delaware ohio oregon georgia colorado arizona nevada utah virginia jersey louisiana".split())
 assert _NAME_OPENERS <= _STOP
@@ -493,7 +499,8 @@ def _name_words(part: str) -> list[str]:
         k += 1
     if k:
         j = k
-        while j > 0 and words[j - 1].lower() in _NAME_OPENERS:
+        org = any(w.lower().rstrip(".") in _ORG_END_BARE for w in words[k:])  # (… Corp. Parigian: a sentence ran on)
+        while j > 0 and (words[j - 1].lower() in _NAME_OPENERS or org and words[j - 1].lower() in _DEMONYMS):
             j -= 1
         if j == 0 or (j < k < len(words) and words[-1].lower().rstrip(".") in _ORG_END_BARE):
             k = j  # (a name opened by such words only is no person's name: the checks on stop words drop it)

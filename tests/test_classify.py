@@ -993,6 +993,11 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Lee Ward and Acme, Inc. with fraud. Ward ran Acme.", ["Lee Ward", "Acme Inc."]),
     # the firm a party lobbied or worked for is his client or employer, not a party
     ("The SEC alleged that Crowe, a lobbyist for Harbor Bank and Trust Company, hid campaign gifts.", []),
+    # a nationality describes; it opens a firm's name only before the firm's suffix; Francisco is a given name too
+    ("The SEC charged Israeli citizen Dan Shor and American Solar Corp. after they bought a Costa Rican hotel.",
+     ["Dan Shor", "American Solar Corp."]),
+    ("The SEC charged Mathias Francisco Sandoval Herrera of Doral, Florida, with fraud in San Francisco.",
+     ["Mathias Francisco Sandoval Herrera"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
