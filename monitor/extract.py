@@ -619,6 +619,15 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"(?:[Ll]obbyist|[Ff]undraiser|[Ww]orked|[Ee]mployed) (?:for|by) (?:the |a |an )?|"
                           r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire |"
                           r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between )$")
+# The vehicle a party ran, formed or paid (payments to his company X, a fund called X, formed X, through two
+# corporations, X): named as a party only where a charging word names it too. "Smith and his company X" names X
+# beside him, as a party.
+_OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its) (?:own )?(?:[a-z-]+ )?(?:company|companies|firm|firms|"
+                         r"entity|entities|fund|business|corporation|corporations)|(?:fund|entity|company|firm|vehicle|"
+                         r"business) (?:called|named)|(?:formed|created|set up|established|incorporated|registered) "
+                         r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[a-z-]+ ){0,3}"
+                         r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
+_OWNED_WORDS = re.compile(r"(?:his|her|their|its) |called|named|formed|created|set up|established|incorporated|registered|through")
 # A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
 _DISMISSED_LEAD = re.compile(r"dismiss\w* (?:all |of |its |the |their )*(?:claims|charges|case|action)s? against "
                              r"(?:(?:relief )?defendants? )?$")
@@ -655,6 +664,23 @@ def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
     i = text.find(head)
     while i >= 0:
         if _PARTY_LEAD.search(text, max(0, i - 20), i):
+            return True
+        i = text.find(head, i + 1)
+    return False
+
+
+# A party settling or ordered to pay, named in the list before the verb (Muroff, Blackhawk Manager and ISR Capital
+# consented to entry of a final judgment)
+_SETTLES_AFTER = re.compile(r"(?:,? (?:and )?[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})*,? (?:each |also |have |has |had )?"
+                            r"(?:consented|agreed to (?:settle|pay|the entry)|admitted|(?:were|was) ordered)\b")
+
+
+def _settles(text: str, run: str) -> bool:
+    """The run's first name reappears in a list of parties who consented, agreed to settle or were ordered to pay."""
+    head = run.split(" and ")[0].split(", ")[0]
+    i = text.find(head)
+    while i >= 0:
+        if _SETTLES_AFTER.match(text, i + len(head)):
             return True
         i = text.find(head, i + 1)
     return False
@@ -778,6 +804,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 later.append(sentences[i])
     read = opening + later
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
+    owned = _OWNED_WORDS.search(text) is not None
     lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge:
@@ -811,6 +838,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               run = run[:max(run.rfind(" and "), 0)]
               if not run:
                   continue
+          if owned and _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and \
+                  not _named_as_party(text, run, a, b) and not _settles(text, run):
+              skipped.append(run)  # his company X, a fund called X, formed X: the vehicle, a party only if charged
+              continue
           stock_after = _STOCK_AFTER.match(text, m.end()) if run[run.rfind(" ") + 1:][:1].isupper() else None
           if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
                   text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire ", "between "), m.start() - 8) \

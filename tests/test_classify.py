@@ -899,7 +899,7 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC filed an action to enforce a document subpoena served upon Wynn Gustafson.", ["Wynn Gustafson"]),
     # a firm's short form after its full name is the same party; digits inside a firm's name stay, a person's name
     # has none (a product: Cleantech CTS-1000)
-    ("The SEC charged Edwin Ruh Jr. over an investment fund called PAC-3 Film Fund LLC (PAC-3 Film Fund) and its "
+    ("The SEC charged Edwin Ruh Jr. and his investment fund PAC-3 Film Fund LLC (PAC-3 Film Fund) and its "
      "product Cleantech CTS-1000.", ["Edwin Ruh Jr.", "PAC-3 Film Fund LLC"]),
     # a charging sentence listing surnames names the people the release introduced earlier in full
     ("The SEC alleges that Ariel Pinto-Thomaz, Abell Oujaddou and Jeremy Millul traded on tips. The complaint charges "
@@ -998,6 +998,15 @@ def test_english_respondents_past_the_opening(clf):
      ["Dan Shor", "American Solar Corp."]),
     ("The SEC charged Mathias Francisco Sandoval Herrera of Doral, Florida, with fraud in San Francisco.",
      ["Mathias Francisco Sandoval Herrera"]),
+    # the vehicle a party paid or ran is no party unless charged or settling; "X and his company Y" names both
+    ("The SEC charged broker Tom Kelter with fraud. Kelter sold client securities to make payments to his company "
+     "BEK Consulting Partners, LLC.", ["Tom Kelter"]),
+    ("The SEC charged Ana Ruiz, who ran an investment company called Premier Growth Fund, with fraud.", ["Ana Ruiz"]),
+    ("The SEC charged Scott Valente and his company, The ELIV Group, LLC, with fraud.",
+     ["Scott Valente", "ELIV Group LLC"]),
+    ("The SEC charged Dan Muroff with fraud through his companies Blackhawk Manager and ISR Capital. Muroff, "
+     "Blackhawk Manager and ISR Capital consented to entry of a final judgment.",
+     ["Dan Muroff", "Blackhawk Manager", "ISR Capital"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
