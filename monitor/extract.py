@@ -517,6 +517,9 @@ def _name_words(part: str) -> list[str]:
     return words
 
 
+# A two-word run opened by these is a place (Fort Worth, East Hampton, Mount Vernon), never a person's name; as
+# surnames they stay (William Fort, Katherine West Alverson)
+_PLACE_OPENERS = frozenset(("Fort", "East", "West", "North", "South", "Mount", "Port", "Lake", "Saint", "St."))
 _PARTICLES = frozenset("de del la van von da dos das du le di y".split())
 
 
@@ -925,6 +928,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                         not any(r["name"].startswith(name + " ") for r in found.values()):  # (PAC-3 Film Fund LLC
                     found.setdefault(key, {"name": name, "type": "institution"})  # then its short form PAC-3 Film Fund)
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \
+                    not (len(words) == 2 and words[0] in _PLACE_OPENERS) and \
                     not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \
                     not any(name in r["name"] for r in found.values()) and not any(name in x for x in skipped) or name in ("Jr", "Sr"):
                 found.setdefault(_name_key(name), {"name": name, "type": "individual"})

@@ -1007,6 +1007,9 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Dan Muroff with fraud through his companies Blackhawk Manager and ISR Capital. Muroff, "
      "Blackhawk Manager and ISR Capital consented to entry of a final judgment.",
      ["Dan Muroff", "Blackhawk Manager", "ISR Capital"]),
+    # Fort Worth is a place; Fort and West as surnames are not
+    ("The SEC charged William Fort and Katherine West Alverson in Fort Worth federal court.",
+     ["William Fort", "Katherine West Alverson"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
