@@ -731,6 +731,21 @@ EN_CASES = [
                  {"violations": ["disclosure_violation"]}, id="hid-financial-condition"),
     pytest.param(("SEC Charges CFO", "The CFO concealed the side agreements from the company's outside auditors.", "sec"),
                  {"violations": ["books_records_controls"]}, id="concealed-from-auditors"),
+    # promises against loss in other words than "guaranteed returns"
+    pytest.param(("SEC Charges Broker", "He guaranteed a client that he would cover her trading losses.", "sec"),
+                 {"violations": ["guaranteed_returns"]}, id="guaranteed-to-cover-losses"),
+    pytest.param(("SEC Charges Promoter", "Lee promised investors large profits and a return of their principal within "
+                  "a year.", "sec"),
+                 {"violations": ["guaranteed_returns"]}, id="promised-return-of-principal"),
+    pytest.param(("SEC Charges Trader", "He claimed he could conduct forex trading without loss.", "sec"),
+                 {"violations": ["guaranteed_returns"]}, id="trading-without-loss"),
+    # "told investors" labels offering fraud when what was told is about the investment, not about the teller
+    pytest.param(("SEC Charges Promoter", "Cole told investors that his company was close to a patent.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="told-investors-about-company"),
+    pytest.param(("SEC Charges Adviser", "He also told investors that he conducted careful research.", "sec"),
+                 {"violations": ["other"]}, id="told-investors-about-himself"),
+    pytest.param(("Drug Maker Pays Penalty for Misleading Investors about Sales", "The company settled.", "sec"),
+                 {"violations": ["disclosure_violation"]}, id="issuer-misleading-investors-about-sales"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
