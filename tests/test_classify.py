@@ -734,8 +734,8 @@ EN_CASES = [
     # promises against loss in other words than "guaranteed returns"
     pytest.param(("SEC Charges Broker", "He guaranteed a client that he would cover her trading losses.", "sec"),
                  {"violations": ["guaranteed_returns"]}, id="guaranteed-to-cover-losses"),
-    pytest.param(("SEC Charges Promoter", "Lee promised investors large profits and a return of their principal within "
-                  "a year.", "sec"),
+    pytest.param(("SEC Charges Promoter", "Lee promised his clients a return of their principal within a "
+                  "year.", "sec"),
                  {"violations": ["guaranteed_returns"]}, id="promised-return-of-principal"),
     pytest.param(("SEC Charges Trader", "He claimed he could conduct forex trading without loss.", "sec"),
                  {"violations": ["guaranteed_returns"]}, id="trading-without-loss"),
