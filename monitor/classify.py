@@ -1204,7 +1204,8 @@ class Classifier:
                 "consent final judgment", "consented to a judgment", "consented to judgment", "entered on consent",
                 "as part of the settlement", "settles all charges")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
-                 "judgment against", "final order", "judgments against", "resolves the")
+                 "judgment against", "final order", "judgments against", "resolves the", "contempt order",
+                 "held in contempt", "found in contempt", "holding him in contempt", "holding her in contempt")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
 
     _STATUS_ORDER = (("settled", _SETTLED), ("judgment", _JUDGMENT), ("charged", _CHARGED))
@@ -1217,6 +1218,8 @@ class Classifier:
     # a release about enforcing a subpoena (`SEC Seeks Court Enforcement of Agency Subpoenas`, `Court Orders X to
     # Produce Documents to SEC`): no litigation stage
     _SUBPOENA_TITLE = re.compile(r"subpoena|to produce documents")
+    # a release announcing that the SEC dropped its case (`SEC Voluntarily Dismisses Claims Against X`): no stage
+    _DISMISSAL_TITLE = re.compile(r"\bdismiss(?:es|ed)? (?:all |its |the )?(?:claims|charges|case|action|complaint)")
 
     def _en_status(self, tl: str, xl: str, issuer: str | None) -> str | None:
         """settled if a settlement cue occurs (not one another party reached earlier: `two other executives previously
@@ -1224,7 +1227,8 @@ class Classifier:
         as is an SEC release with no cue at all (one automaton pass finds the cues)."""
         if issuer in self._no_status_issuers:
             return None
-        if self._CRIMINAL_TITLE.search(tl) or self._SUBPOENA_TITLE.search(tl) or "subpoena enforcement" in xl[:400]:
+        if self._CRIMINAL_TITLE.search(tl) or self._SUBPOENA_TITLE.search(tl) or "subpoena enforcement" in xl[:400] or \
+                self._DISMISSAL_TITLE.search(tl):
             return "other"
         both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
         ranks = self._STATUS_OF

@@ -746,6 +746,13 @@ EN_CASES = [
                  {"violations": ["other"]}, id="told-investors-about-himself"),
     pytest.param(("Drug Maker Pays Penalty for Misleading Investors about Sales", "The company settled.", "sec"),
                  {"violations": ["disclosure_violation"]}, id="issuer-misleading-investors-about-sales"),
+    # a release announcing a dismissal has no litigation stage; a contempt order is a court's judgment
+    pytest.param(("SEC Voluntarily Dismisses All Claims Against Two Traders", "The court entered an order dismissing "
+                  "the complaint against Ann Lee and Bo Kim, who had been charged in 2013.", "sec"),
+                 {"status": "other"}, id="dismissal-release-status"),
+    pytest.param(("Court Holds Promoter in Contempt", "The court entered contempt orders against Sam Roe after he "
+                  "violated the preliminary injunction, the complaint alleged.", "sec"),
+                 {"status": "judgment"}, id="contempt-order-status"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
