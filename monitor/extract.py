@@ -689,6 +689,12 @@ def _settles(text: str, run: str) -> bool:
     return False
 
 
+# A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
+_SOLE_LEAD = re.compile(r"(?:charges|charged|charging|enjoins|enjoined|enjoining|sued|suing|against|bars|barred|barring|"
+                        r"orders|ordered|ordering|named) $")
+_SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
+
+
 def _possessive(text: str, name: str) -> bool:
     """The name less its final s also stands alone in the text (Oxford City, Oxford Citys): a possessive."""
     stem = name[:-1]
@@ -821,7 +827,17 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group()
           if " " not in run and run not in ("Jr", "Sr"):
-              continue  # one word is never a name here (persons need 2-4 words, entities a name before the suffix)
+              # one word is a name only as the object of a charging verb (charges Mustapha with, enjoins Hallas
+              # from): the full name the release gave elsewhere, else the surname as the release uses it
+              word = run.rstrip(".")
+              if _SOLE_LEAD.search(text, max(a, m.start() - 12), m.start()) and \
+                      _SOLE_AFTER.match(text, m.start() + len(word)) and len(word) >= 3 and word[1:].islower() and \
+                      word.lower() not in stop and word.lower() not in _PLURAL_END and \
+                      word.lower() not in _ORG_END_BARE and not any(word in x for x in skipped) and \
+                      not any(word in r["name"].replace(",", "").split() for r in found.values()):
+                  full = _full_name(text, word)
+                  found.setdefault(_name_key(full or word), {"name": full or word, "type": "individual"})
+              continue
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment

@@ -1032,6 +1032,11 @@ def test_english_respondents_past_the_opening(clf):
     # Fort Worth is a place; Fort and West as surnames are not
     ("The SEC charged William Fort and Katherine West Alverson in Fort Worth federal court.",
      ["William Fort", "Katherine West Alverson"]),
+    # a surname alone as the object of a charging verb: the full name the release gave elsewhere, else the surname
+    ("Trades were placed in the name of a United Kingdom resident, Idris Dayo Mustapha. The complaint charges "
+     "Mustapha with violating Section 10(b).", ["Idris Dayo Mustapha"]),
+    ("The final judgment permanently enjoins Hallas from violating Section 17(a).", ["Hallas"]),
+    ("The SEC charged Ann Bliss and Tom Roe. The court entered judgment against Bliss.", ["Ann Bliss", "Tom Roe"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
