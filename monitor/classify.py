@@ -376,6 +376,11 @@ def _round_figure(v: float) -> bool:
     return v >= 100_000 and v == int(v) and len(str(int(v)).rstrip("0")) <= 2
 
 
+def _rounded_millions(v: float) -> bool:
+    """A figure in millions to one decimal (approximately $17.1 million): a rounding when told as approximate."""
+    return v >= 1_000_000 and v % 100_000 == 0
+
+
 def _small_int(s: str) -> int | None:
     if s.isdigit():
         return int(s)
@@ -1185,7 +1190,8 @@ class Classifier:
             counts[sent_i] = counts.get(sent_i, 0) + 1
         if approx and len(per_value) > 1:  # "more than $1.5 million" restates an exact $1,519,213 told elsewhere
             exact = [(w, set(c)) for w, c in per_value.items() if not _round_figure(w)]
-            for v in [v for v in per_value if _round_figure(v) and all((v, i) in approx for i in per_value[v])]:
+            for v in [v for v in per_value if (_round_figure(v) or _rounded_millions(v)) and
+                      all((v, i) in approx for i in per_value[v])]:
                 if any(v * 0.9 < w < v * 1.1 and not (set(per_value[v]) & s) for w, s in exact):
                     del per_value[v]
         total = sum(v * max(c.values()) for v, c in per_value.items())

@@ -561,6 +561,11 @@ EN_CASES = [
         ("SEC Obtains Judgment", "The court ordered Bercowy to pay a civil penalty of over $500,000. The complaint "
          "alleged manipulation. The judgment also orders Bercowy to pay a civil penalty of $507,513.", "sec"),
         {"fine": {"amount": 507513, "currency": "USD"}}, id="rounded-restatement"),
+    pytest.param(  # ... and so does "approximately $17.1 million", a figure in millions to one decimal
+        ("SEC Obtains Judgments", "The judgments order the two firms to pay disgorgement of approximately $17.1 "
+         "million. The court ordered GL Capital to pay disgorgement of $17,194,065. The court ordered GL Advisor to pay "
+         "disgorgement of $8,929,793.", "sec"),
+        {"confiscation": {"amount": 26123858, "currency": "USD"}}, id="rounded-millions-restatement"),
     pytest.param(  # ... while a round figure not told as rounded is a penalty of its own
         ("SEC Obtains Judgments", "The court ordered Smith to pay a civil penalty of $500,000. The court ordered Jones "
          "to pay a civil penalty of $507,513.", "sec"),
