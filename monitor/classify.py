@@ -519,7 +519,8 @@ class Classifier:
                             ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite",
                                              r"(faces|face|facing) (a )?(maximum|possible|potential|up to)"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
-                            ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)"])):
+                            ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)",
+                                     r"\bdismiss(es|ed|ing)? (the )?(sec.?s |commission.?s )?(claims?|request) for"])):
             for w in words:
                 self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(w), _Cue(kind, 0)))
 

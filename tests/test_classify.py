@@ -758,6 +758,12 @@ EN_CASES = [
     pytest.param(("Court Holds Promoter in Contempt", "The court entered contempt orders against Sam Roe after he "
                   "violated the preliminary injunction, the complaint alleged.", "sec"),
                  {"status": "judgment"}, id="contempt-order-status"),
+    pytest.param(("SEC Obtains Judgment", "The final judgment imposes a permanent injunction and dismisses the SECs "
+                  "claims for disgorgement and prejudgment interest due to the company's bankruptcy.", "sec"),
+                 {"sanctions": ["cease_and_desist"], "confiscation": None}, id="disgorgement-claims-dismissed"),
+    pytest.param(("SEC Charges Broker", "The U.S. Attorneys Office for the Middle District of Tennessee announced an "
+                  "action against Kelter.", "sec"),
+                 {"sanctions": ["criminal_charges_parallel"]}, id="us-attorney-announced-action"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
