@@ -400,7 +400,8 @@ def pair_target_names(clause: str) -> list[str]:
 _CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
-                     "holdings partners group fund trust capital management advisors advisers investments".split())
+                     "holdings partners group fund trust capital management advisors advisers investments "
+                     "s.a. s.a.b. c.v. n.v. b.v. ag gmbh s.p.a. s.r.l. sarl pty pte".split())  # (foreign legal forms)
 # Nationalities: they describe a person (Israeli Asher Zwebner, a Costa Rican hotel) but open a firm's name before
 # its suffix (American Superconductor Corp.)
 _DEMONYMS = frozenset("israeli spanish canadian british chinese american rican mexican brazilian russian indian "
@@ -445,7 +446,8 @@ _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
-_LEGAL_SUFFIX = frozenset("plc llc l.l.c inc incorporated corp corporation ltd limited lp l.p llp co".split())
+_LEGAL_SUFFIX = frozenset("plc llc l.l.c inc incorporated corp corporation ltd limited lp l.p llp co "
+                          "s.a s.a.b c.v n.v b.v ag gmbh s.p.a s.r.l sarl pty pte".split())
 _AND_CAP = re.compile(r" and (?=[A-Z])")
 # _CHARGE_CTX and _STAFF are alternations of plain literals: a sentence matches one iff one of these literals lies
 # wholly inside it. One Aho-Corasick pass over the opening sentences finds them all (kind 0 charge, 1 staff).
@@ -922,7 +924,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 words = full.split()
             for k in range(len(words) - 1):  # "Wolf Hedge LLC. Malik": a sentence ended after the suffix
                 if words[k][-1] == "." and words[k].lower().rstrip(".") in _ORG_END_BARE and \
-                        words[k + 1].lower().rstrip(".") not in _ORG_END_BARE and words[k + 1] not in ("L.P.", "L.L.C."):
+                        words[k + 1].lower().rstrip(".") not in _ORG_END_BARE and words[k + 1] not in ("L.P.", "L.L.C.") \
+                        and words[k + 1] not in _PARTICLES:  # (S.A.B. de C.V.)
                     words = words[:k + 1]
                     break
             if words[-1][-1] == "s" and _ORG_POSSESSIVE.match(words[-1]):

@@ -1048,6 +1048,9 @@ def test_english_respondents_past_the_opening(clf):
      "Mustapha with violating Section 10(b).", ["Idris Dayo Mustapha"]),
     ("The final judgment permanently enjoins Hallas from violating Section 17(a).", ["Hallas"]),
     ("The SEC charged Ann Bliss and Tom Roe. The court entered judgment against Bliss.", ["Ann Bliss", "Tom Roe"]),
+    # foreign legal forms end a firm's name like Inc. does
+    ("Mexico-based homebuilder Desarrolladora Homex S.A.B. de C.V. has agreed to settle charges, and the SEC charged "
+     "Acme Holding GmbH.", ["Desarrolladora Homex S.A.B. de C.V.", "Acme Holding GmbH"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
