@@ -764,6 +764,19 @@ EN_CASES = [
     pytest.param(("SEC Charges Broker", "The U.S. Attorneys Office for the Middle District of Tennessee announced an "
                   "action against Kelter.", "sec"),
                  {"sanctions": ["criminal_charges_parallel"]}, id="us-attorney-announced-action"),
+    pytest.param(("SEC Charges CEO", "The complaint charges Mona with fraud, including the deceit of auditors.", "sec"),
+                 {"violations": ["books_records_controls"]}, id="deceit-of-auditors"),
+    pytest.param(("SEC Obtains Contempt Order", "The court held Roe in contempt after he violated the court's May 26, "
+                  "2015 preliminary injunction.", "sec"),
+                 {"violations": ["other"], "evidence": {"other": "The court held Roe in contempt after he violated the "
+                                                                 "court's May 26, 2015 preliminary injunction."}},
+                 id="violated-preliminary-injunction"),
+    pytest.param(("SEC Charges Operator", "The money was spent on expenses such as diverting $1.6 million to the "
+                  "founder's family.", "sec"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="diverting-dollars"),
+    pytest.param(("SEC Obtains Order", "The advisers consented to an interim order that restricts them from accessing "
+                  "$7 million of their investments.", "sec"),
+                 {"sanctions": ["asset_freeze"]}, id="restricted-from-accessing"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
