@@ -572,7 +572,7 @@ _LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer",
                   "options", "ahead of", "advance of", "announcement", "interests in", "units", "fficer", "CEO", "CFO", "COO",
                   "resident", "irector", "xecutive", "mployee", "hairman", "ontroller", "reasurer", "ccountant",
                   "onsultant", "investors", "customers", "clients", "anager", "rader", "roker", "nalyst", "anker",
-                  "orked", "mployed", "obbyist", "undraiser", "target", "deal", "transaction", "combination")
+                  "orked", "mployed", "obbyist", "undraiser", "epresentative", "merge", "merging", "combine", "target", "deal", "transaction", "combination")
 
 
 _LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
@@ -620,7 +620,8 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
                           r"customers|clients) "
                           r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
-                          r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed) at (?:the |a |an )?|"
+                          r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed|[Rr]epresentatives?(?: \([A-Z]+\))?) at "
+                          r"(?:the |a |an )?|(?:merge|merged|merging|combine|combined) with (?:the |a |an )?(?:[a-z][a-z-]* ){0,3}|"
                           r"(?:[Ll]obbyist|[Ff]undraiser|[Ww]orked|[Ee]mployed) (?:for|by) (?:the |a |an )?|"
                           r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire |"
                           r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between )$")
@@ -647,10 +648,13 @@ _ROLE_OF = re.compile(r"(?<![^ ])(?:(?:(?:Former|Chief|Executive|Financial|Opera
 _STOCK_AFTER = re.compile(r",? (?:common stock|stock|shares|securities|call options|put options|employees?|"
                           r"(?:stock)?brokers?|executives?|officers?|directors?|analysts?|traders?|insiders?|"
                           r"accountants?|attorneys?|lawyers?|consultants?|board members?|portfolio managers?|"
-                          r"investment bankers?|bankers?)\b")
+                          r"investment bankers?|bankers?|(?:was|were|is) (?:going|about|set|planning|expected) to "
+                          r"(?:merge|be acquired|be bought)|(?:would|will) (?:merge|be acquired)|agreed to (?:merge|be acquired)|"
+                          r"(?:publicly )?announced (?:a |an |its |the )?(?:merger|acquisition|tender offer))\b")
 _OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
-_DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|that|to|with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
+_DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|that|to|(?<!merge )(?<!merged )(?<!merging )"
+                              r"(?<!combine )(?<!combined )with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
                               r"(?:[a-z][a-z-]* ){0,5}$")
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
@@ -867,7 +871,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
                   text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire ", "between "), m.start() - 8) \
                   or text.startswith("acquiring ", m.start() - 10) or \
-                  text.find(" of ", max(a, m.start() - 60), m.start()) >= 0:
+                  text.find(" of ", max(a, m.start() - 60), m.start()) >= 0 or \
+                  text.find(" with ", max(a, m.start() - 40), m.start()) >= 0:  # (merge with privately-held X)
               tl = role or stock_after
               if not tl:
                   if lead_kw is None:

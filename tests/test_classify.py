@@ -1064,6 +1064,9 @@ def test_english_respondents_past_the_opening(clf):
     # foreign legal forms end a firm's name like Inc. does
     ("Mexico-based homebuilder Desarrolladora Homex S.A.B. de C.V. has agreed to settle charges, and the SEC charged "
      "Acme Holding GmbH.", ["Desarrolladora Homex S.A.B. de C.V.", "Acme Holding GmbH"]),
+    # both sides of a merger the trader knew of are no parties
+    ("The SEC alleges that Dan Zimliki learned that chip maker Golden Enterprises Inc. was going to merge with "
+     "privately-held Utz Quality Foods, LLC.", ["Dan Zimliki"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
