@@ -397,7 +397,7 @@ def pair_target_names(clause: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
 # Capital Partners), never inside a word: eBay and deVere whole, not "Bay", "Vere"; one linear scan per sentence.
-_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
+_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments "
@@ -495,6 +495,8 @@ def _name_words(part: str) -> list[str]:
     firm's name (State Street Corporation, Boston Investment Partners LLC) stay, back to the first other stop word;
     so do they when they open the run, as in Financial Management Strategies: a longer proper noun, no person."""
     words = (part.replace(",", "") if "," in part else part).split()  # (X-based descriptors: cut by _after_based)
+    if "(" in part:  # a nickname inside a name: Earnest H. (Woody) DeLong
+        words = [w for w in words if w[0] != "("]
     k = 0
     while k < len(words) and (words[k].lower().rstrip(".") in _STOP and not _INITIAL.match(words[k]) or
                               _ACRONYM_S.match(words[k])):
@@ -695,6 +697,7 @@ def _settles(text: str, run: str) -> bool:
     return False
 
 
+_ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
 _SOLE_LEAD = re.compile(r"(?:charges|charged|charging|enjoins|enjoined|enjoining|sued|suing|against|bars|barred|barring|"
                         r"orders|ordered|ordering|named) $")
@@ -844,6 +847,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   full = _full_name(text, word)
                   found.setdefault(_name_key(full or word), {"name": full or word, "type": "individual"})
               continue
+          if text[m.start() - 1: m.start()] == " " and _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
+              continue  # (also known as Richard M. Carter): another name of a party named before
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment

@@ -1067,6 +1067,10 @@ def test_english_respondents_past_the_opening(clf):
     # both sides of a merger the trader knew of are no parties
     ("The SEC alleges that Dan Zimliki learned that chip maker Golden Enterprises Inc. was going to merge with "
      "privately-held Utz Quality Foods, LLC.", ["Dan Zimliki"]),
+    # a nickname inside a name is dropped; an alias in parentheses is the same party again
+    ("The SEC charged Solomon RC Ali (also known as Richard M. Carter) and Earnest H. (Woody) DeLong, Jr. with fraud.",
+     ["Solomon RC Ali", "Earnest H. DeLong Jr."]),
+    ("The SEC charged Edward Chen (a/k/a Jianqiao Chen and Jian Chen) with fraud.", ["Edward Chen"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
