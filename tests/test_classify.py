@@ -871,10 +871,10 @@ def test_english_respondents_past_the_opening(clf):
     text = ("The SEC today announced fraud charges against Rebecca Peters. " + filler +
             " Peters met John Smith at a conference. The SEC's complaint charges Peters, VisionQuest Wealth "
             "Management, LLC, and VQ Wealth, LLC, with violations of the antifraud provisions. The complaint also "
-            "names as relief defendants Prim Group LLC and Jane Roe. The litigation continues against Alan Weinberg.")
+            "names Prim Group LLC as a defendant. The litigation continues against Alan Weinberg.")
     names = [r["name"] for r in clf.classify("SEC Charges Adviser", text, source="sec")["respondents"]]
     assert names == ["Rebecca Peters", "VisionQuest Wealth Management LLC", "VQ Wealth LLC", "Prim Group LLC",
-                     "Jane Roe", "Alan Weinberg"]
+                     "Alan Weinberg"]
 
 
 @pytest.mark.parametrize("text, names", [
@@ -908,9 +908,13 @@ def test_english_respondents_past_the_opening(clf):
     # accented names; a no-break space garbled into "Â" is no capital letter
     ("The SEC charged Gerardo de Nicolás and Cedric Cañas Maillard with fraud.\u00c2\u00a0The SEC also charged Ramón "
      "Lafarga.", ["Gerardo de Nicolás", "Cedric Cañas Maillard", "Ramón Lafarga"]),
-    # relief defendants are named in the action (they hold its proceeds): a watchlist should see them
-    ("The SEC charged John Smith with fraud and named Acme Holdings LLC as a relief defendant.",
-     ["John Smith", "Acme Holdings LLC"]),
+    # relief defendants hold proceeds but are charged with nothing: no respondents (the labelled releases leave them
+    # out; a watchlist still finds them in the text), unless the release is about them, as its title then says
+    ("The SEC charged John Smith with fraud and named Acme Holdings LLC as a relief defendant.", ["John Smith"]),
+    ("The complaint also named Glicks business partner David B. Slagter, and Glicks business acquaintance, Edward H. "
+     "Forte, as relief defendants. The SEC charged Dan Glick.", ["Dan Glick"]),
+    ("The court entered final judgments against defendant Andrew Arrambide of Sandy, Utah, and relief defendants "
+     "Uninvest Financial Services, Corp. (Uninvest) and Paulo Koga.", ["Andrew Arrambide"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
     ("The SEC charged Mainstream Entertainment Inc.s former CEO Bob Jones with fraud.",
      ["Mainstream Entertainment Inc.", "Bob Jones"]),
@@ -937,8 +941,7 @@ def test_english_respondents_past_the_opening(clf):
      ["Tom Simeo"]),
     ("We will pursue hackers, said Robert Cohen, Co-Chief of the Market Abuse Unit, as the SEC charged Mustapha.", []),
     # a name of entity suffixes only is a fragment (127 Partners, LLC)
-    ("Jessica Ingber Meli and 127 Partners, LLC are named as relief defendants in the complaint.",
-     ["Jessica Ingber Meli"]),
+    ("The SEC charged Jessica Ingber Meli and 127 Partners, LLC with fraud.", ["Jessica Ingber Meli"]),
     # the party a subpoena or an order to produce is directed to; ", of PLACE" after a name is a place
     ("The SEC has obtained an order requiring the Woodbridge Group of Companies LLC, of Sherman Oaks, California, "
      "to produce documents.", ["Woodbridge Group of Companies LLC"]),
@@ -1075,3 +1078,12 @@ def test_english_respondents_past_the_opening(clf):
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
     assert [r["name"] for r in out["respondents"]] == names
+
+
+def test_english_relief_defendants_when_the_release_is_about_them(clf):
+    text = ("The court entered a final judgment against relief defendants ELX International, Inc. and SOT Group, Inc., "
+            "who received the proceeds of a fraud conducted by James Y. Lee.")
+    about = clf.classify("Court Enters Final Judgment Against Relief Defendants", text, source="sec")
+    other = clf.classify("Court Enters Final Judgment", text, source="sec")
+    assert [r["name"] for r in about["respondents"]] == ["ELX International Inc.", "SOT Group Inc."]
+    assert [r["name"] for r in other["respondents"]] == []
