@@ -708,6 +708,37 @@ _SOLE_LEAD = re.compile(r"(?:charges|charged|charging|enjoins|enjoined|enjoining
 _SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
 
 
+_FIRM_TAIL = re.compile(r"(?: [A-Z][\w&'-]*){0,4},? (?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|Ltd\.?|LP|L\.P\.|LLP|"
+                        r"Company|Co\.)")
+
+
+def _full_firm(text: str, word: str) -> str | None:
+    """The firm's full name a short form stands for (Blackbird → Blackbird Capital Partners, LLC), if the text has
+    one."""
+    i = text.find(word)
+    while i >= 0:
+        if (i == 0 or not text[i - 1].isalnum()) and (m := _FIRM_TAIL.match(text, i + len(word))):
+            return (text[i:m.end()]).replace(",", "")
+        i = text.find(word, i + 1)
+    return None
+
+
+def _known_word(word: str, found: dict[str, dict], skipped: list[str]) -> bool:
+    """The word is part of a name already found or set aside (Blackbird of Blackbird Capital Partners, Chang of
+    Alberto Chang-Rajii, Stratocomm of StratoComm Corporation): a short form, not another party."""
+    low = word.lower()
+    return any(low in re.split(r"[\s,.-]+", n.lower()) for n in [r["name"] for r in found.values()] + skipped)
+
+
+def _bare_surname(word: str, stop: frozenset[str]) -> bool:
+    """A capitalised word that can stand for a person by surname (Mustapha, Pinto-Thomaz): no acronym, stop word,
+    plural or entity suffix."""
+    low = word.lower()
+    return len(word) >= 3 and all(
+        p[:1].isupper() and (p[1:].islower() or p[:2] == "Mc" and p[2:3].isupper() and p[3:].islower())
+        for p in word.split("-")) and low not in stop and low not in _PLURAL_END and low not in _ORG_END_BARE
+
+
 def _possessive(text: str, name: str) -> bool:
     """The name less its final s also stands alone in the text (Oxford City, Oxford Citys): a possessive."""
     stem = name[:-1]
@@ -845,12 +876,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               # from): the full name the release gave elsewhere, else the surname as the release uses it
               word = run.rstrip(".")
               if _SOLE_LEAD.search(text, max(a, m.start() - 12), m.start()) and \
-                      _SOLE_AFTER.match(text, m.start() + len(word)) and len(word) >= 3 and word[1:].islower() and \
-                      word.lower() not in stop and word.lower() not in _PLURAL_END and \
-                      word.lower() not in _ORG_END_BARE and not any(word in x for x in skipped) and \
-                      not any(word in r["name"].replace(",", "").split() for r in found.values()):
-                  full = _full_name(text, word)
-                  found.setdefault(_name_key(full or word), {"name": full or word, "type": "individual"})
+                      _SOLE_AFTER.match(text, m.start() + len(word)) and _bare_surname(word, stop) and \
+                      not _known_word(word, found, skipped):
+                  full, kind = _full_name(text, word), "individual"
+                  if full is None and (firm := _full_firm(text, word)):
+                      full, kind = firm, "institution"
+                  found.setdefault(_name_key(full or word), {"name": full or word, "type": kind})
               continue
           if text[m.start() - 1: m.start()] == " " and _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
@@ -939,8 +970,18 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                     charging := _LATER_CHARGE.search(text, a, b) is not None)):
                 # a list of surnames in a charging sentence (charges Pinto-Thomaz, Oujaddou, and Millul): each stands
                 # for the full name the release gave earlier
-                full = _full_name(text, words[0].rstrip(".,"))
-                if full is None:
+                word = words[0].rstrip(".,")
+                full = _full_name(text, word)
+                if full is None:  # no full name anywhere: the surname as the release uses it, when the list is the
+                    # object of a charging verb (charges Munakash, Rodriguez and Winters with violating)
+                    if not _bare_surname(word, stop) or _known_word(word, found, skipped) or \
+                            any(" " in p.strip() for p in pieces) or \
+                            not _SOLE_LEAD.search(text, max(a, m.start() - 12), m.start()) or \
+                            not _SOLE_AFTER.match(text, m.end()):
+                        continue
+                    firm = _full_firm(text, word)
+                    found.setdefault(_name_key(firm or word), {"name": firm or word,
+                                                               "type": "institution" if firm else "individual"})
                     continue
                 words = full.split()
             for k in range(len(words) - 1):  # "Wolf Hedge LLC. Malik": a sentence ended after the suffix

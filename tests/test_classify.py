@@ -930,7 +930,9 @@ def test_english_respondents_past_the_opening(clf):
      "Berkshire Hathaway, Inc. and 3G Capital Partners Ltd.", ["Alvin Smith"]),
     ("The complaint alleges that Hawkins and Bell - the CEO and COO, respectively, of 4D Circle LLC - raised money. "
      "The complaint charges 4D Circle, Bell, and Hawkins with fraud.", ["4D Circle LLC"]),
-    ("The SEC charged Williams and Parrish with fraud. Both Williams and Parrish consented to judgments.", []),
+    # surnames the release never expands are the names it uses (as the labelled releases list them)
+    ("The SEC charged Williams and Parrish with fraud. Both Williams and Parrish consented to judgments.",
+     ["Williams", "Parrish"]),
     # an "X-resident" descriptor is no part of the name; market venues and filings are no persons
     ("The SEC charged Torchia's company along with Canton, Ga.-resident James A. Torchia with fraud.",
      ["James A. Torchia"]),
@@ -983,7 +985,8 @@ def test_english_respondents_past_the_opening(clf):
      ["Kurt J. Bordian"]),
     ("The SEC alleged that Evan R. Kita, a former accountant at Celator Pharmaceuticals Inc., tipped friends.",
      ["Evan R. Kita"]),
-    ("The SEC charged Weed and Flaherty for defrauding investors in CitySide Tickets Inc., a ticket broker.", []),
+    ("The SEC charged Weed and Flaherty for defrauding investors in CitySide Tickets Inc., a ticket broker.",
+     ["Weed", "Flaherty"]),
     # a title inside a run of capitals: the employer after it goes, the names before and after it stay
     ("The court ordered William A. Schmitz, the former Chief Executive Officer of Arista Power, Inc., to pay a "
      "penalty.", ["William A. Schmitz"]),
@@ -1064,6 +1067,11 @@ def test_english_respondents_past_the_opening(clf):
      "Mustapha with violating Section 10(b).", ["Idris Dayo Mustapha"]),
     ("The final judgment permanently enjoins Hallas from violating Section 17(a).", ["Hallas"]),
     ("The SEC charged Ann Bliss and Tom Roe. The court entered judgment against Bliss.", ["Ann Bliss", "Tom Roe"]),
+    ("The SEC charged a business owner and two employees. The SECs complaint charges Munakash, Rodriguez and Winters "
+     "with violating Section 10(b).", ["Munakash", "Rodriguez", "Winters"]),
+    # a firm's short form after a charging verb stands for the firm's full name
+    ("Investors put money with Blackbird Capital Partners, LLC. The SECs complaint charges Kelley and Blackbird with "
+     "violations.", ["Blackbird Capital Partners LLC", "Kelley"]),
     # foreign legal forms end a firm's name like Inc. does
     ("Mexico-based homebuilder Desarrolladora Homex S.A.B. de C.V. has agreed to settle charges, and the SEC charged "
      "Acme Holding GmbH.", ["Desarrolladora Homex S.A.B. de C.V.", "Acme Holding GmbH"]),
