@@ -701,6 +701,7 @@ def _settles(text: str, run: str) -> bool:
 _RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the )?$")
 _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
                            r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
+_LIST_GAP = re.compile(r",? (?:and )?(?:the )?")
 _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
 _SOLE_LEAD = re.compile(r"(?:charges|charged|charging|enjoins|enjoined|enjoining|sued|suing|against|bars|barred|barring|"
@@ -858,7 +859,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     read = opening + later
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
     owned = _OWNED_WORDS.search(text) is not None
-    relief = "elief defendant" in text and "relief defendant" not in title.lower()
+    relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
+    relief_end = -1  # where the last relief defendant's run ended
     lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge:
@@ -885,12 +887,15 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               continue
           if text[m.start() - 1: m.start()] == " " and _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
-          if relief and (_RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or
+          if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
+                         run.startswith(("Relief Defendant", "Relief defendant")) or
+                         _RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or
                          (ra := _RELIEF_AFTER.match(text, m.end(), b)) is not None and
                          # (… Arrambide of Sandy, Utah, and relief defendants Uninvest: the cue is the next names')
                          (" as " in ra.group() or not run.endswith((" and", " &")))):
               skipped.append(run)  # a relief defendant holds money, charged with nothing: no party (unless the
-              continue  # release is about the relief defendants, as its title then says)
+              relief_end = m.end()  # release is about the relief defendants, as its title then says); so are the
+              continue  # names listed right after one (Relief Defendants Lisa M. Kaplan, the X Foundation Inc., and Y)
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
                   w in _JUDGE_WORDS for w in run.split())):
               continue  # the judge who entered the judgment

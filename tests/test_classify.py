@@ -913,6 +913,8 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged John Smith with fraud and named Acme Holdings LLC as a relief defendant.", ["John Smith"]),
     ("The complaint also named Glicks business partner David B. Slagter, and Glicks business acquaintance, Edward H. "
      "Forte, as relief defendants. The SEC charged Dan Glick.", ["Dan Glick"]),
+    ("The SEC charged Dan Kaplan. The Court entered judgments against Relief Defendants Lisa M. Kaplan, the "
+     "Water-Walking Foundation Inc., and Manna Investments LLC, requiring them to pay disgorgement.", ["Dan Kaplan"]),
     ("The court entered final judgments against defendant Andrew Arrambide of Sandy, Utah, and relief defendants "
      "Uninvest Financial Services, Corp. (Uninvest) and Paulo Koga.", ["Andrew Arrambide"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
