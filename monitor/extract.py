@@ -635,7 +635,9 @@ _OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its)
                          r"business) (?:called|named)|(?:formed|created|set up|established|incorporated|registered) "
                          r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[a-z-]+ ){0,3}"
                          r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
-_OWNED_WORDS = re.compile(r"(?:his|her|their|its) |called|named|formed|created|set up|established|incorporated|registered|through")
+# every _OWNED_LEAD match holds one of these whole, ending at most 70 characters before the run
+_OWNED_KEYS = re.compile(r"compan|firm|entit|fund|business|corporation|called|named|formed|created|set up|established|"
+                         r"incorporated|registered")
 # A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
 _DISMISSED_LEAD = re.compile(r"dismiss\w* (?:all |of |its |the |their )*(?:claims|charges|case|action)s? against "
                              r"(?:(?:relief )?defendants? )?$")
@@ -704,8 +706,8 @@ _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?\bas (?:a )
 _LIST_GAP = re.compile(r",? (?:and )?(?:the )?")
 _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
-_SOLE_LEAD = re.compile(r"(?:charges|charged|charging|enjoins|enjoined|enjoining|sued|suing|against|bars|barred|barring|"
-                        r"orders|ordered|ordering|named) $")
+_SOLE_LEAD = ("charges ", "charged ", "charging ", "enjoins ", "enjoined ", "enjoining ", "sued ", "suing ", "against ",
+              "bars ", "barred ", "barring ", "orders ", "ordered ", "ordering ", "named ")
 _SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
 
 
@@ -858,7 +860,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 later.append(sentences[i])
     read = opening + later
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
-    owned = _OWNED_WORDS.search(text) is not None
+    owned_at: list[int] | None = None  # where _OWNED_KEYS occur, found on first need
     relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
     relief_end = -1  # where the last relief defendant's run ended
     lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
@@ -876,16 +878,18 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if " " not in run and run not in ("Jr", "Sr"):
               # one word is a name only as the object of a charging verb (charges Mustapha with, enjoins Hallas
               # from): the full name the release gave elsewhere, else the surname as the release uses it
+              if not text.endswith(_SOLE_LEAD, a, m.start()):
+                  continue
               word = run.rstrip(".")
-              if _SOLE_LEAD.search(text, max(a, m.start() - 12), m.start()) and \
-                      _SOLE_AFTER.match(text, m.start() + len(word)) and _bare_surname(word, stop) and \
+              if _SOLE_AFTER.match(text, m.start() + len(word)) and _bare_surname(word, stop) and \
                       not _known_word(word, found, skipped):
                   full, kind = _full_name(text, word), "individual"
                   if full is None and (firm := _full_firm(text, word)):
                       full, kind = firm, "institution"
                   found.setdefault(_name_key(full or word), {"name": full or word, "type": kind})
               continue
-          if text[m.start() - 1: m.start()] == " " and _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
+          if text.find("(", max(a, m.start() - 30), m.start()) >= 0 and \
+                  _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
           if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
@@ -915,7 +919,11 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               run = run[:max(run.rfind(" and "), 0)]
               if not run:
                   continue
-          if owned and _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and \
+          if owned_at is None:
+              owned_at = [k.start() for k in _OWNED_KEYS.finditer(text)]
+          k = bisect_left(owned_at, max(a, m.start() - 70))
+          if k < len(owned_at) and owned_at[k] < m.start() and \
+                  _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and \
                   not _named_as_party(text, run, a, b) and not _settles(text, run):
               skipped.append(run)  # his company X, a fund called X, formed X: the vehicle, a party only if charged
               continue
@@ -981,7 +989,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                     # object of a charging verb (charges Munakash, Rodriguez and Winters with violating)
                     if not _bare_surname(word, stop) or _known_word(word, found, skipped) or \
                             any(" " in p.strip() for p in pieces) or \
-                            not _SOLE_LEAD.search(text, max(a, m.start() - 12), m.start()) or \
+                            not text.endswith(_SOLE_LEAD, a, m.start()) or \
                             not _SOLE_AFTER.match(text, m.end()):
                         continue
                     firm = _full_firm(text, word)
