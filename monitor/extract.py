@@ -703,6 +703,15 @@ def _settles(text: str, run: str) -> bool:
 _RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the )?$")
 _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
                            r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
+_RELIEF_WORDS = re.compile(r"relief defendant")
+
+
+def _relief_near(at: list[int], lo: int, hi: int) -> bool:
+    """A "relief defendant" starts within _RELIEF_AFTER's reach of lo (and before hi)."""
+    k = bisect_left(at, lo)
+    return k < len(at) and at[k] < min(hi, lo + 200)
+
+
 _LIST_GAP = re.compile(r",? (?:and )?(?:the )?")
 _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
@@ -863,6 +872,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     owned_at: list[int] | None = None  # where _OWNED_KEYS occur, found on first need
     relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
     relief_end = -1  # where the last relief defendant's run ended
+    relief_at = [k.start() for k in _RELIEF_WORDS.finditer(text)] if relief else []
     lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
         if not charge:
@@ -894,7 +904,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
                          _RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or
-                         (ra := _RELIEF_AFTER.match(text, m.end(), b)) is not None and
+                         _relief_near(relief_at, m.end(), b) and (ra := _RELIEF_AFTER.match(text, m.end(), b)) is not None and
                          # (… Arrambide of Sandy, Utah, and relief defendants Uninvest: the cue is the next names')
                          (" as " in ra.group() or not run.endswith((" and", " &")))):
               skipped.append(run)  # a relief defendant holds money, charged with nothing: no party (unless the
