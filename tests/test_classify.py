@@ -68,6 +68,16 @@ ZHONGTIAN = ("关于对中天国富证券有限公司及方蔚、赵亮采取出
              "6个月内向有管辖权的人民法院提起诉讼。复议与诉讼期间,上述监督管理措施不停止执行。\n中国证监会\n2022年1月28日")
 
 ZH_CASES = [
+    pytest.param(  # a securities firm's investment-banking warning letter: thin due diligence, controls not applied
+        ("关于对某某证券股份有限公司采取出具警示函措施的决定", "某某证券股份有限公司:经查,你公司在开展投资银行业务过程中,存在"
+         "内控制度执行不到位、对项目尽职调查不充分等问题,违反了《证券发行上市保荐业务管理办法》的规定。我局决定对你公司采取出具"
+         "警示函的行政监管措施。", "csrc"),
+        {"violations": ["intermediary_diligence_failure", "securities_firm_compliance"], "sanctions": ["warning_letter"]},
+        id="broker-ib-warning-letter"),
+    pytest.param(  # the same controls wording at a listed company is no securities-firm compliance breach
+        ("行政处罚决定书", "经查,某某股份有限公司年度报告虚增营业收入,内部控制执行不到位。我会决定:对某某股份给予警告,"
+         "并处以100万元罚款。", "csrc"),
+        {"violations": ["disclosure_violation"]}, id="listed-company-controls"),
     pytest.param(  # 事先告知书 + 拟: the proposed warning and fine are not sanctions, the conduct still labels
         ("行政处罚事先告知书", "当事人:上海某某投资管理有限公司。经查,你公司管理的私募基金募集完成后未按规定办理备案手续。"
                        "依据相关规定,我局拟决定:对你公司给予警告,并处以30万元罚款。", "csrc"),
