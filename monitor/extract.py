@@ -25,6 +25,8 @@ _NOT_PARTY_LINE = re.compile(r"^(一|二|三|经查|依据|根据|本案|[一二
 _OTHER_FIELD = re.compile(r"[^:,。;]{2,20}:")
 _COMMA_OR_PAREN = re.compile(r"[,。]|\((?!(?:有限|普通|特殊普通)合伙\))")  # a partnership's (有限合伙) is part of its name
 _TITLE_TARGET = re.compile(r"关于对(.+?)(?:采取|予以|给予|作出|实施|的监管函|的纪律处分|的行政处罚|的处分)")
+# 关于注销/撤销X(的)私募基金管理人登记(的公告): the registration of X
+_TITLE_CANCEL = re.compile(r"关于(?:注销|撤销|取消)(.{2,60}?)的?(?:私募(?:投资)?基金管理人登记|管理人登记|会员资格|基金从业资格)")
 _DECISION_PAREN = re.compile(r"决定书\(((?:[^()]|\([^()]{1,10}\)){2,80})\)")  # one nested (北京) allowed
 _HEADING_LINE = re.compile(r"(?m)^([^\n:]{2,60})[:]\s*$")
 _NOT_ADDRESSEE = re.compile(r"决定|通知|公告|函|[0-9]|经查|以下|如下|存在|违规|违法")
@@ -32,7 +34,7 @@ _BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
 _ADDR_LEAD = re.compile(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)")
 _ADDR_VERB_PREFIX = re.compile(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)")
 _REGULATOR_WORDS = re.compile(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社")
-_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|罚款|处)")
+_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|罚款|警告|处)")
 
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
@@ -193,7 +195,7 @@ _ROLE_WORDS = re.compile(r"(时任|原|现任|前|相关)?(公司)?(实际控制
 # 时任董事长王奇志: a role word then a 2-3 character name. (A leading 时任/公司/现任 adds nothing: no role is read from
 # it, and leaving it out lets sre skip straight to the role words.)
 _ROLE_PERSON = re.compile(r"(副董事长|董事长|总经理|财务负责人|财务总监|董事会秘书|实际控制人|法定代表人|合规风控负责人|合规负责人)"
-                          r"([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及])")
+                          r"([\u4e00-\u9fff*]{2,3}?)(?=[,、;。对未负违在作和及加被等因])")
 
 
 def _inst_role(name: str, sectors: set[str]) -> str | None:
@@ -254,6 +256,11 @@ def _split_he(piece: str) -> list[str]:
     return out
 
 
+# Two- or three-character words that read like a name after a role (实际控制人信息, 法定代表人身份): no person
+_NOT_PERSON = frozenset("信息 情况 身份 职务 责任 变更 名称 姓名 签字 任职 人员 期间 职责 义务 要求 资格 账户 名义 审批 决策 指示 "
+                        "安排 控制 同意 授意 认定 登记 备案 签署 本人".split())
+
+
 def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
     """A respondent record for a cleaned name that is an organisation or a person's name, else None."""
     if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关", "该公司", "你所", "你单位", "该行", "你行"):
@@ -261,7 +268,7 @@ def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
     if _is_org(name) or _SHORT_ORG_END.search(name):
         rec = {"name": name, "type": "institution"}
         role = _inst_role(name, sectors)
-    elif _ZH_PERSON.match(name):
+    elif _ZH_PERSON.match(name) and name not in _NOT_PERSON:
         rec = {"name": name, "type": "individual"}
         role = _person_role(desc)
     else:
@@ -320,6 +327,10 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
             for n in _split_names(m.group(1)):
                 add(n)
         m = _DECISION_PAREN.search(src)
+        if m:
+            for n in _split_names(m.group(1)):
+                add(n)
+        m = _TITLE_CANCEL.search(src)
         if m:
             for n in _split_names(m.group(1)):
                 add(n)

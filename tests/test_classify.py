@@ -1107,3 +1107,19 @@ def test_english_relief_defendants_when_the_release_is_about_them(clf):
     other = clf.classify("Court Enters Final Judgment", text, source="sec")
     assert [r["name"] for r in about["respondents"]] == ["ELX International Inc.", "SOT Group Inc."]
     assert [r["name"] for r in other["respondents"]] == []
+
+
+@pytest.mark.parametrize("title, text, names", [
+    # a role word before a noun is no person (实际控制人信息); a person blacklisted in the decision (王某加入黑名单); the
+    # manager whose registration a notice's title cancels
+    ("关于注销某某资产管理有限公司私募基金管理人登记的公告",
+     "经查,某某资产管理有限公司提交虚假的实际控制人信息。协会决定撤销其管理人登记,并将其法定代表人王某加入黑名单。",
+     ["某某资产管理有限公司", "王某"]),
+    # 对X警告并罚款: the clause's verb ends the name
+    ("某某人寿保险股份有限公司行政处罚决定书",
+     "当事人:某某人寿保险股份有限公司某某分公司。经查,该公司欺骗投保人。决定对该公司罚款二十五万元;对时任总经理赵某警告并罚款五万元。",
+     ["某某人寿保险股份有限公司某某分公司", "赵某"]),
+])
+def test_chinese_respondents_more(clf, title, text, names):
+    out = clf.classify(title, text, source="csrc")
+    assert [r["name"] for r in out["respondents"]] == names
