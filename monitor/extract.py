@@ -223,7 +223,7 @@ def _is_org(name: str) -> bool:
 
 
 def _clean_name(raw: str) -> str:
-    s = raw.strip(" ,;:、。\"“”'")
+    s = _ENUM_LEAD.sub("", raw.strip(" ,;:、。\"“”'"))  # (1.某某银行; 2.张某: a numbered list)
     if "控股股东" in s or "实际控制人" in s:  # 某某股份有限公司控股股东某某集团有限公司 → the shareholder itself
         tail = _HOLDER_OF.split(s)[-1]
         if len(tail) >= 2:
@@ -234,6 +234,7 @@ def _clean_name(raw: str) -> str:
     return s.strip(" ,;:、")
 
 
+_ENUM_LEAD = re.compile(r"^(?:[0-9]{1,2}[.、)]|\([0-9]{1,2}\)|[一二三四五六七八九十]{1,3}、)\s*")
 _HOLDER_OF = re.compile(r"(?:控股股东|实际控制人)")
 
 

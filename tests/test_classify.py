@@ -1119,6 +1119,9 @@ def test_english_relief_defendants_when_the_release_is_about_them(clf):
     ("某某人寿保险股份有限公司行政处罚决定书",
      "当事人:某某人寿保险股份有限公司某某分公司。经查,该公司欺骗投保人。决定对该公司罚款二十五万元;对时任总经理赵某警告并罚款五万元。",
      ["某某人寿保险股份有限公司某某分公司", "赵某"]),
+    # a numbered list of parties (1.X;2.Y)
+    ("行政处罚信息公开表", "被处罚当事人姓名或名称:1.某某农村商业银行股份有限公司;2.张某(时任该行信贷部总经理)\n主要违法违规事实:"
+     "贷款管理严重不审慎\n行政处罚决定:对某某农村商业银行股份有限公司罚款60万元;对张某给予警告", ["某某农村商业银行股份有限公司", "张某"]),
 ])
 def test_chinese_respondents_more(clf, title, text, names):
     out = clf.classify(title, text, source="csrc")
