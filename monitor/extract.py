@@ -644,8 +644,8 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
 # beside him, as a party.
 _OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its) (?:own )?(?:[a-z-]+ )?(?:company|companies|firm|firms|"
                          r"entity|entities|fund|business|corporation|corporations)|(?:fund|entity|company|firm|vehicle|"
-                         r"business) (?:called|named)|(?:formed|created|set up|established|incorporated|registered) "
-                         r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[a-z-]+ ){0,3}"
+                         r"business) (?:called|named)(?: the)?|(?:formed|created|set up|established|incorporated|registered) "
+                         r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[A-Za-z-]+ ){0,3}"
                          r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
 # every _OWNED_LEAD match holds one of these whole, ending at most 70 characters before the run
 _OWNED_KEYS = re.compile(r"compan|firm|entit|fund|business|corporation|called|named|formed|created|set up|established|"
@@ -697,12 +697,16 @@ def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
 # A party settling or ordered to pay, named in the list before the verb (Muroff, Blackhawk Manager and ISR Capital
 # consented to entry of a final judgment)
 _SETTLES_AFTER = re.compile(r"(?:,? (?:and )?[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})*,? (?:each |also |have |has |had )?"
-                            r"(?:consented|agreed to (?:settle|pay|the entry)|admitted|(?:were|was) ordered)\b")
+                            r"(?:consented|agreed to (?:settle|pay|the entry)|admitted|(?:were|was) ordered|violated|"
+                            r"(?:are|is|were|was) liable)\b")
 
 
 def _settles(text: str, run: str) -> bool:
-    """The run's first name reappears in a list of parties who consented, agreed to settle or were ordered to pay."""
+    """The run's first name (or its first word: Lionshare of Lionshare Ventures LLC) reappears in a list of parties
+    who consented, agreed to settle, were ordered to pay or violated."""
     head = run.split(" and ")[0].split(", ")[0]
+    if len(head.split(" ")[0]) >= 4:
+        head = head.split(" ")[0]
     i = text.find(head)
     while i >= 0:
         if _SETTLES_AFTER.match(text, i + len(head)):
@@ -712,7 +716,7 @@ def _settles(text: str, run: str) -> bool:
 
 
 # A relief defendant: `relief defendant GCE Wealth, Inc.`, `names X, Y and Z as relief defendants`
-_RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the )?$")
+_RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the |\()?$")
 _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
                            r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
 _RELIEF_WORDS = re.compile(r"relief defendant")
@@ -729,6 +733,7 @@ _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known a
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
 _SOLE_LEAD = ("charges ", "charged ", "charging ", "enjoins ", "enjoined ", "enjoining ", "sued ", "suing ", "against ",
               "bars ", "barred ", "barring ", "orders ", "ordered ", "ordering ", "named ")
+_ENUM_BEFORE = re.compile(r"\((?:[ivx]{1,4}|[a-h]|[0-9]{1,2})\) $")
 _SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
 
 
@@ -884,6 +889,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     owned_at: list[int] | None = None  # where _OWNED_KEYS occur, found on first need
     relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
     relief_end = -1  # where the last relief defendant's run ended
+    relief_runs: list[str] = []
     relief_at = [k.start() for k in _RELIEF_WORDS.finditer(text)] if relief else []
     lead_kw: tuple[list[int], list[int]] | None = None  # where _TARGET_LEAD's keywords occur, found on first need
     for (a, b), (charge, staff) in zip(read, _ctx_flags(text, read)):
@@ -900,8 +906,9 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if " " not in run and run not in ("Jr", "Sr"):
               # one word is a name only as the object of a charging verb (charges Mustapha with, enjoins Hallas
               # from): the full name the release gave elsewhere, else the surname as the release uses it
-              if not text.endswith(_SOLE_LEAD, a, m.start()):
-                  continue
+              if not text.endswith(_SOLE_LEAD, a, m.start()) and not (
+                      text.startswith(" with ", m.end()) and _ENUM_BEFORE.search(text, max(a, m.start() - 7), m.start())):
+                  continue  # (… (iii) Walton with violations of: an item of the charging list)
               word = run.rstrip(".")
               if _SOLE_AFTER.match(text, m.start() + len(word)) and _bare_surname(word, stop) and \
                       not _known_word(word, found, skipped):
@@ -920,6 +927,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                          # (… Arrambide of Sandy, Utah, and relief defendants Uninvest: the cue is the next names')
                          (" as " in ra.group() or not run.endswith((" and", " &")))):
               skipped.append(run)  # a relief defendant holds money, charged with nothing: no party (unless the
+              relief_runs.append(run)
               relief_end = m.end()  # release is about the relief defendants, as its title then says); so are the
               continue  # names listed right after one (Relief Defendants Lisa M. Kaplan, the X Foundation Inc., and Y)
           if judge and (text[max(a, m.start() - 10): m.start()].endswith(("Judge ", "Honorable ")) or any(
@@ -1050,4 +1058,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                 found.setdefault(_name_key(name), {"name": name, "type": "individual"})
         if len(found) >= 12:
             break
+    if relief_runs:  # a firm named by its short form among the relief defendants (names the Blackstone Group, Afcon and
+        # Debra Davis as relief defendants), in full elsewhere (the Blackstone Group, Inc. and Afcon Communications, Inc.)
+        short = {p.strip() for r in relief_runs for q in r.split(", ") for p in q.split(" and ") if p.strip()}
+        for key in [k for k, r in found.items() if r["type"] == "institution" and
+                    any(r["name"] == p or r["name"].startswith(p + " ") for p in short)]:
+            del found[key]
     return list(found.values())

@@ -925,6 +925,18 @@ def test_english_respondents_past_the_opening(clf):
      "Forte, as relief defendants. The SEC charged Dan Glick.", ["Dan Glick"]),
     ("The SEC charged Dan Kaplan. The Court entered judgments against Relief Defendants Lisa M. Kaplan, the "
      "Water-Walking Foundation Inc., and Manna Investments LLC, requiring them to pay disgorgement.", ["Dan Kaplan"]),
+    ("The SEC charged Tom Lund. The complaint names two relief defendants (Compasswinner LDA and Happy SGPS SA, both "
+     "of Portugal).", ["Tom Lund"]),
+    ("The SEC charged Ray Davis, who ran two shell companies, the Blackstone Group, Inc. and Afcon Communications, Inc. "
+     "The complaint also names the Blackstone Group, Afcon and Davis wife, Debra Davis, as relief defendants.",
+     ["Ray Davis"]),
+    # a vehicle named as a violator in a list after all; "(iii) Walton with violations" is an item of a charging list
+    ("The SEC charged Ann Esposito, who raised money in his company Lionshare Ventures LLC. The complaint alleges "
+     "that Esposito, Pignatello, Lionshare and Cannabiz violated Section 17(a).", ["Ann Esposito", "Lionshare Ventures LLC"]),
+    ("The complaint charges (i) Ann Roe with violations of Section 10(b); (ii) Walton with violations of Section "
+     "17(a)(3).", ["Ann Roe", "Walton"]),
+    ("Greenlee and Stewart operated their scheme through two Tennessee corporations, Southern Energy Group, Inc. The "
+     "SEC charged Tim Greenlee.", ["Tim Greenlee"]),
     ("The court entered final judgments against defendant Andrew Arrambide of Sandy, Utah, and relief defendants "
      "Uninvest Financial Services, Corp. (Uninvest) and Paulo Koga.", ["Andrew Arrambide"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
