@@ -648,8 +648,16 @@ _OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its)
                          r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[A-Za-z-]+ ){0,3}"
                          r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
 # every _OWNED_LEAD match holds one of these whole, ending at most 70 characters before the run
-_OWNED_KEYS = re.compile(r"compan|firm|entit|fund|business|corporation|called|named|formed|created|set up|established|"
-                         r"incorporated|registered")
+_OWNED_KEYS = ("compan", "firm", "entit", "fund", "business", "corporation", "called", "named", "formed", "created",
+               "set up", "established", "incorporated", "registered")
+_OWNED_AC = _ac.AhoCorasick(list(_OWNED_KEYS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
+
+
+def _owned_keys(text: str) -> list[int]:
+    """Start offsets of the _OWNED_KEYS occurrences in text, ascending."""
+    if _OWNED_AC is None:  # pragma: no cover
+        return [m.start() for m in re.finditer("|".join(_OWNED_KEYS), text)]
+    return sorted(s for _, s, _ in _OWNED_AC.find_matches_as_indexes(text, overlapping=True))
 # A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
 _DISMISSED_LEAD = re.compile(r"dismiss\w* (?:all |of |its |the |their )*(?:claims|charges|case|action)s? against "
                              r"(?:(?:relief )?defendants? )?$")
@@ -950,7 +958,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               if not run:
                   continue
           if owned_at is None:
-              owned_at = [k.start() for k in _OWNED_KEYS.finditer(text)]
+              owned_at = _owned_keys(text)
           k = bisect_left(owned_at, max(a, m.start() - 70))
           if k < len(owned_at) and owned_at[k] < m.start() and \
                   _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and \
@@ -1041,7 +1049,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             name = " ".join(words)
             if name[-1] == "s" and _possessive(text, name):
                 continue  # "Oxford Citys assets": the scrape dropped the apostrophe of Oxford City's
-            if any(len(w) > 3 and w[-1] == "s" and w[-2] != "s" and _possessive(text, " ".join(words[:k + 1])) and
+            if ("s " in part or "s," in part) and any(len(w) > 3 and w[-1] == "s" and w[-2] != "s" and _possessive(text, " ".join(words[:k + 1])) and
                    any(x.lower().rstrip(".,") not in _ORG_END_BARE for x in words[k + 1:])
                    for k, w in enumerate(words[:-1])):
                 continue  # "headed Och-Ziffs European office": a possessive inside the run names a thing of X's
