@@ -787,6 +787,20 @@ EN_CASES = [
     pytest.param(("SEC Obtains Order", "The advisers consented to an interim order that restricts them from accessing "
                   "$7 million of their investments.", "sec"),
                  {"sanctions": ["asset_freeze"]}, id="restricted-from-accessing"),
+    # review 13's offering-fraud wordings
+    pytest.param(("SEC Charges Three", "They fraudulently issued $10 million in unsecured bonds out of a shell "
+                  "company.", "sec"), {"violations": ["offering_fraud"]}, id="fraudulently-issued-bonds"),
+    pytest.param(("SEC Charges Operator", "The SEC also charged the operator with making false and misleading "
+                  "statements in connection with an unregistered offering of securities.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="false-statements-in-connection-with-offering"),
+    pytest.param(("SEC Charges Adviser", "He ran a long-running offering and investment advisory fraud.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="offering-and-advisory-fraud"),
+    pytest.param(("SEC Charges Promoter", "The offering materials given to investors contained inflated projections.",
+                  "sec"), {"violations": ["offering_fraud"]}, id="inflated-offering-materials"),
+    pytest.param(("SEC Charges Promoter", "Gracey sold investors purported pre-IPO shares in a new company.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="sold-purported-shares"),
+    pytest.param(("SEC Charges Promoters", "They planned to sell millions of purportedly unrestricted shares in the "
+                  "open market.", "sec"), {"violations": ["other"]}, id="purportedly-unrestricted-not-offering"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
