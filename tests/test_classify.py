@@ -792,7 +792,8 @@ EN_CASES = [
                   "company.", "sec"), {"violations": ["offering_fraud"]}, id="fraudulently-issued-bonds"),
     pytest.param(("SEC Charges Operator", "The SEC also charged the operator with making false and misleading "
                   "statements in connection with an unregistered offering of securities.", "sec"),
-                 {"violations": ["offering_fraud"]}, id="false-statements-in-connection-with-offering"),
+                 {"violations": ["offering_fraud", "unregistered_offering"]},
+                 id="false-statements-in-connection-with-offering"),
     pytest.param(("SEC Charges Adviser", "He ran a long-running offering and investment advisory fraud.", "sec"),
                  {"violations": ["offering_fraud"]}, id="offering-and-advisory-fraud"),
     pytest.param(("SEC Charges Promoter", "The offering materials given to investors contained inflated projections.",
