@@ -644,12 +644,14 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
 # beside him, as a party.
 _OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its) (?:own )?(?:[a-z-]+ )?(?:company|companies|firm|firms|"
                          r"entity|entities|fund|business|corporation|corporations)|(?:fund|entity|company|firm|vehicle|"
-                         r"business) (?:called|named)(?: the)?|(?:formed|created|set up|established|incorporated|registered) "
+                         r"business) (?:called|named)(?: the)?|(?:fund|firm|company|entity|business)(?:es|s)? (?:that )?(?:they|he|she) "
+                         r"(?:managed|ran|controlled|owned|operated|formed|created|founded)|(?:formed|created|set up|"
+                         r"established|incorporated|registered|founded|co-founded) "
                          r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[A-Za-z-]+ ){0,3}"
                          r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
 # every _OWNED_LEAD match holds one of these whole, ending at most 70 characters before the run
 _OWNED_KEYS = ("compan", "firm", "entit", "fund", "business", "corporation", "called", "named", "formed", "created",
-               "set up", "established", "incorporated", "registered")
+               "set up", "established", "incorporated", "registered", "founded")
 _OWNED_AC = _ac.AhoCorasick(list(_OWNED_KEYS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
 
 
@@ -737,6 +739,7 @@ def _relief_near(at: list[int], lo: int, hi: int) -> bool:
 
 
 _LIST_GAP = re.compile(r",? (?:and )?(?:the )?")
+_RENAMED = ("now known as ", "renamed ", "formerly known as ", "f/k/a ", "a/k/a ", "also known as ", "now called ")
 _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
 _SOLE_LEAD = ("charges ", "charged ", "charging ", "enjoins ", "enjoined ", "enjoining ", "sued ", "suing ", "against ",
@@ -926,7 +929,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   found.setdefault(_name_key(full or word), {"name": full or word, "type": kind})
               continue
           if text.find("(", max(a, m.start() - 30), m.start()) >= 0 and \
-                  _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()):
+                  _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()) or \
+                  text.endswith(_RENAMED, a, m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
           if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
@@ -1056,7 +1060,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
             if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
                 key = _name_key(name)
                 if any(w.lower().rstrip(".,") not in _ORG_END_BARE for w in words) and \
-                        not any(_name_key(_after_based(x)).endswith(key) for x in skipped) and \
+                        not any((sk := _name_key(_after_based(x))).endswith(key) or sk.startswith(key) for x in skipped) and \
                         not any(r["name"].startswith(name + " ") for r in found.values()):  # (PAC-3 Film Fund LLC
                     found.setdefault(key, {"name": name, "type": "institution"})  # then its short form PAC-3 Film Fund)
             elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \

@@ -952,6 +952,11 @@ def test_english_respondents_past_the_opening(clf):
      "17(a)(3).", ["Ann Roe", "Walton"]),
     ("Greenlee and Stewart operated their scheme through two Tennessee corporations, Southern Energy Group, Inc. The "
      "SEC charged Tim Greenlee.", ["Tim Greenlee"]),
+    # a fund they managed, a firm he founded; a company's later name is the same company
+    ("The SEC charged Mike Moses, who raised $1 million for a private fund they managed, WAKE Fund I, LP, by touting "
+     "his past. Moses said WAKE Fund was safe.", ["Mike Moses"]),
+    ("The SEC charged Brian Block, the former CFO of American Realty Capital Properties Inc., a trust now known as "
+     "VEREIT, Inc., with fraud.", ["Brian Block"]),
     ("The court entered final judgments against defendant Andrew Arrambide of Sandy, Utah, and relief defendants "
      "Uninvest Financial Services, Corp. (Uninvest) and Paulo Koga.", ["Andrew Arrambide"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
