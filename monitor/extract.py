@@ -744,6 +744,7 @@ _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known a
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
 _SOLE_LEAD = ("charges ", "charged ", "charging ", "enjoins ", "enjoined ", "enjoining ", "sued ", "suing ", "against ",
               "bars ", "barred ", "barring ", "orders ", "ordered ", "ordering ", "named ")
+_CAMEL_FIRM = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+$")  # BitFunder, PlexCorps, AriseBank
 _ENUM_BEFORE = re.compile(r"\((?:[ivx]{1,4}|[a-h]|[0-9]{1,2})\) $")
 _SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
 
@@ -921,12 +922,15 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                       text.startswith(" with ", m.end()) and _ENUM_BEFORE.search(text, max(a, m.start() - 7), m.start())):
                   continue  # (… (iii) Walton with violations of: an item of the charging list)
               word = run.rstrip(".")
-              if _SOLE_AFTER.match(text, m.start() + len(word)) and _bare_surname(word, stop) and \
-                      not _known_word(word, found, skipped):
-                  full, kind = _full_name(text, word), "individual"
-                  if full is None and (firm := _full_firm(text, word)):
-                      full, kind = firm, "institution"
-                  found.setdefault(_name_key(full or word), {"name": full or word, "type": kind})
+              if _SOLE_AFTER.match(text, m.start() + len(word)) and not _known_word(word, found, skipped):
+                  if _bare_surname(word, stop):
+                      full, kind = _full_name(text, word), "individual"
+                      if full is None and (firm := _full_firm(text, word)):
+                          full, kind = firm, "institution"
+                      found.setdefault(_name_key(full or word), {"name": full or word, "type": kind})
+                  elif _CAMEL_FIRM.match(word):  # a one-word firm (charges BitFunder with): its full name if given
+                      full = _full_firm(text, word) or word
+                      found.setdefault(_name_key(full), {"name": full, "type": "institution"})
               continue
           if text.find("(", max(a, m.start() - 30), m.start()) >= 0 and \
                   _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()) or \

@@ -957,6 +957,9 @@ def test_english_respondents_past_the_opening(clf):
      "his past. Moses said WAKE Fund was safe.", ["Mike Moses"]),
     ("The SEC charged Brian Block, the former CFO of American Realty Capital Properties Inc., a trust now known as "
      "VEREIT, Inc., with fraud.", ["Brian Block"]),
+    # a one-word firm after a charging verb
+    ("The SEC charged Jon Montroll. The complaint also charges BitFunder with violations of Section 5.",
+     ["Jon Montroll", "BitFunder"]),
     ("The court entered final judgments against defendant Andrew Arrambide of Sandy, Utah, and relief defendants "
      "Uninvest Financial Services, Corp. (Uninvest) and Paulo Koga.", ["Andrew Arrambide"]),
     # a company's possessive without its apostrophe; a sentence that ended after a suffix
