@@ -319,11 +319,13 @@ def _drop_breakdowns(body: str, clauses: list[tuple[int, int]], starts: list[int
 
 _EACH_BEFORE = re.compile(r"\b(?:to each|each (?:agreed|consented|ordered|was ordered|were ordered|must|shall|will|to)|"
                           r"each pay|each of them)\b[^.;$£€]{0,60}$")
-_EACH_AFTER = re.compile(r"[0-9](?: (?:million|billion))?,? each\b")
+_EACH_AFTER = re.compile(r"[0-9](?: (?:million|billion))?(?:,? each\b|(?: [a-z-]+){0,3} (?:against|on|from) each (?:of them|"
+                         r"defendant|respondent)\b)")
 _PAYERS_NUM = re.compile(r"\b(both|two|three|four|five|six|seven|eight|nine|ten) (?:of the )?(?:defendants|respondents|"
                          r"individuals|men|women|brothers|executives|officers|traders|brokers|firms|companies|entities)\b")
 _PAYER_LIST = re.compile(r"((?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})(?:, (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))*,? "
-                         r"and (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))(?: (?:also |have |had |each |to each )|,? (?:each|who))")
+                         r"and (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))(?: (?:also |have |had |each |to each |consented |agreed |were |are )|"
+                         r",? (?:each|who))")
 _LIST_SEP = re.compile(r",? and |, ")
 _NUM = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -332,7 +334,7 @@ def _each_payers(orig: str, low: str, rel: int) -> int:
     """How many parties pay a penalty stated per head (`to each pay a civil penalty of $160,000`, `$160,000 each`):
     the number word (both / the two defendants) or the names listed (A, B and C) before the payment, else 1."""
     if not (_EACH_BEFORE.search(low, max(0, rel - 80), rel) or _EACH_AFTER.match(low, rel, rel + 40) or
-            _EACH_AFTER.search(low, rel, min(len(low), rel + 40))):
+            _EACH_AFTER.search(low, rel, min(len(low), rel + 60))):
         return 1
     head = low[:rel]
     m = None
@@ -920,8 +922,8 @@ class Classifier:
                     joint = _JOINT_SEVERAL.search(sent[rel: rel + 80]) is not None
                     if ccy != currency:
                         continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
-                    if not joint and "each" in sent:
-                        v *= _each_payers(orig[a:b], sent, rel)
+                    if not joint and "each" in sent and "respectively" not in sent[rel: rel + 80]:
+                        v *= _each_payers(orig[a:b], sent, rel)  # (not "$X and $Y each, respectively")
                     fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
                     if fine_ev is None or base >= 0 > fine_ev_base:
                         fine_ev, fine_ev_base = _window(orig, a + rel, a + rel + 1, a, b), base

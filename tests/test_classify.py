@@ -802,6 +802,13 @@ EN_CASES = [
                  {"violations": ["offering_fraud"]}, id="sold-purported-shares"),
     pytest.param(("SEC Charges Promoters", "They planned to sell millions of purportedly unrestricted shares in the "
                   "open market.", "sec"), {"violations": ["other"]}, id="purportedly-unrestricted-not-offering"),
+    # a penalty "against each of them" is per head; "$X and $Y each, respectively" is not
+    pytest.param(("SEC Obtains Orders", "Dick and Hebeda consented to the entry of orders: (a) enjoining each of them; "
+                  "and (b) imposing a $20,000 civil penalty against each of them.", "sec"),
+                 {"fine": {"amount": 40000, "currency": "USD"}}, id="penalty-against-each-of-them"),
+    pytest.param(("SEC Obtains Judgment", "Ascenergy and Gabaldon consented to a final judgment ordering them to pay "
+                  "civil penalties of $1.55 million and $320,000 each, respectively.", "sec"),
+                 {"fine": {"amount": 1870000, "currency": "USD"}}, id="each-respectively-not-per-head"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
