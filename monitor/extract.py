@@ -685,17 +685,22 @@ _DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
 
-def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
-    """The run's first name also appears right after a charging word (`charged X`, `against X`): a party after all."""
+def _run_head(run: str) -> str:
+    """What a later mention of the run's first name starts with: its first word if that is long enough (Longfin of
+    Longfin Corp.), else the name less its legal suffix (4D Circle of 4D Circle LLC)."""
     head = run.split(" and ")[0].split(", ")[0]
     first = head.split(" ")[0]
     if len(first) >= 4:
-        head = first  # (charges Longfin, … names Longfin Corp.)
-    else:
-        words = head.split(" ")
-        while len(words) > 1 and words[-1].lower().rstrip(".,") in _LEGAL_SUFFIX:
-            words.pop()  # (charges 4D Circle, … names 4D Circle LLC)
-        head = " ".join(words)
+        return first
+    words = head.split(" ")
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in _LEGAL_SUFFIX:
+        words.pop()
+    return " ".join(words)
+
+
+def _named_as_party(text: str, run: str, a: int, b: int) -> bool:
+    """The run's first name also appears right after a charging word (`charged X`, `against X`): a party after all."""
+    head = _run_head(run)
     i = text.find(head)
     while i >= 0:
         if _PARTY_LEAD.search(text, max(0, i - 20), i):
@@ -712,11 +717,9 @@ _SETTLES_AFTER = re.compile(r"(?:,? (?:and )?[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0
 
 
 def _settles(text: str, run: str) -> bool:
-    """The run's first name (or its first word: Lionshare of Lionshare Ventures LLC) reappears in a list of parties
-    who consented, agreed to settle, were ordered to pay or violated."""
-    head = run.split(" and ")[0].split(", ")[0]
-    if len(head.split(" ")[0]) >= 4:
-        head = head.split(" ")[0]
+    """The run's first name (_run_head: Lionshare of Lionshare Ventures LLC) reappears in a list of parties who
+    consented, agreed to settle, were ordered to pay or violated."""
+    head = _run_head(run)
     i = text.find(head)
     while i >= 0:
         if _SETTLES_AFTER.match(text, i + len(head)):
