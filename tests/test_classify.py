@@ -809,6 +809,10 @@ EN_CASES = [
     pytest.param(("SEC Obtains Judgment", "Ascenergy and Gabaldon consented to a final judgment ordering them to pay "
                   "civil penalties of $1.55 million and $320,000 each, respectively.", "sec"),
                  {"fine": {"amount": 1870000, "currency": "USD"}}, id="each-respectively-not-per-head"),
+    pytest.param(("SEC Halts Scheme", "The SEC obtained an asset freeze. Ahmed hid from investors that he had been "
+                  "convicted of wire fraud and ordered to pay restitution of $551,250 and serve 21 months in prison.",
+                  "sec"),
+                 {"sanctions": ["asset_freeze"]}, id="earlier-conviction-is-history"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
