@@ -554,7 +554,7 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "island beach republic county city province district tokens coins university college school "
                         "administration agency commission department bureau board association hospital church "
                         "institute council committee accountant relations program initiative islands carolina dakota "
-                        "rica reports link market cds interest".split())
+                        "rica reports link market cds interest disclosure disclosures".split())
 
 
 def _full_name(text: str, surname: str) -> str | None:
@@ -1064,7 +1064,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                    any(x.lower().rstrip(".,") not in _ORG_END_BARE for x in words[k + 1:])
                    for k, w in enumerate(words[:-1])):
                 continue  # "headed Och-Ziffs European office": a possessive inside the run names a thing of X's
-            if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2:
+            if words[-1].lower().rstrip(".") in _ORG_END_BARE and len(words) >= 2 and name not in ("Fair Fund", "Fair Funds"):
                 key = _name_key(name)
                 if any(w.lower().rstrip(".,") not in _ORG_END_BARE for w in words) and \
                         not any((sk := _name_key(_after_based(x))).endswith(key) or sk.startswith(key) for x in skipped) and \
