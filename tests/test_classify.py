@@ -969,8 +969,8 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Brian Block, the former CFO of American Realty Capital Properties Inc., a trust now known as "
      "VEREIT, Inc., with fraud.", ["Brian Block"]),
     # the SEC's Fair Fund and a document are no parties
-    ("The SEC charged Verto Capital Management LLC. A Fair Fund has been created. Tyagi lied in an Initial Disclosure "
-     "he published.", ["Verto Capital Management LLC"]),
+    ("The SEC charged Verto Capital Management LLC, and a Fair Fund has been created. The complaint alleges that Adesh "
+     "Tyagi lied in an Initial Disclosure he published.", ["Verto Capital Management LLC", "Adesh Tyagi"]),
     # a one-word firm after a charging verb
     ("The SEC charged Jon Montroll. The complaint also charges BitFunder with violations of Section 5.",
      ["Jon Montroll", "BitFunder"]),
