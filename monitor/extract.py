@@ -458,6 +458,8 @@ _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)
+# A legal form spelt as in running text, for the regexes that look for one after a name
+_LEGAL_FORM = r"(?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Co\.|Company|Ltd\.?|LP|L\.P\.|LLP|Limited)"
 _LEGAL_SUFFIX = frozenset("plc llc l.l.c inc incorporated corp corporation ltd limited lp l.p llp co "
                           "s.a s.a.b c.v n.v b.v ag gmbh s.p.a s.r.l sarl pty pte".split())
 _AND_CAP = re.compile(r" and (?=[A-Z])")
@@ -592,12 +594,16 @@ _LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer",
 _LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
 
 
+def _keyword_spans(ac: Any, keys: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the keys in text, by start: one automaton pass (a regex without one)."""
+    if ac is None:  # pragma: no cover
+        return sorted((m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, keys)), text))
+    return sorted((s, e) for _, s, e in ac.find_matches_as_indexes(text, overlapping=True))
+
+
 def _lead_keywords(text: str) -> tuple[list[int], list[int]]:
     """(starts, ends) of the _LEAD_KEYWORDS occurrences in text, by start."""
-    if _LEAD_AC is None:  # pragma: no cover
-        found = sorted((m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, _LEAD_KEYWORDS)), text))
-    else:
-        found = sorted((s, e) for _, s, e in _LEAD_AC.find_matches_as_indexes(text, overlapping=True))
+    found = _keyword_spans(_LEAD_AC, _LEAD_KEYWORDS, text)
     return [s for s, _ in found], [e for _, e in found]
 
 
@@ -657,9 +663,7 @@ _OWNED_AC = _ac.AhoCorasick(list(_OWNED_KEYS), implementation=_ac.Implementation
 
 def _owned_keys(text: str) -> list[int]:
     """Start offsets of the _OWNED_KEYS occurrences in text, ascending."""
-    if _OWNED_AC is None:  # pragma: no cover
-        return [m.start() for m in re.finditer("|".join(_OWNED_KEYS), text)]
-    return sorted(s for _, s, _ in _OWNED_AC.find_matches_as_indexes(text, overlapping=True))
+    return [s for s, _ in _keyword_spans(_OWNED_AC, _OWNED_KEYS, text)]
 # A dismissed party is no respondent: `the SEC dismissed its claims against GTS, LLC`
 _DISMISSED_LEAD = re.compile(r"dismiss\w* (?:all |of |its |the |their )*(?:claims|charges|case|action)s? against "
                              r"(?:(?:relief )?defendants? )?$")
@@ -752,8 +756,7 @@ _ENUM_BEFORE = re.compile(r"\((?:[ivx]{1,4}|[a-h]|[0-9]{1,2})\) $")
 _SOLE_AFTER = re.compile(r" (?:with|from|to|for|and)\b|[,.;]|$")
 
 
-_FIRM_TAIL = re.compile(r"(?: [A-Z][\w&'-]*){0,4},? (?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Corporation|Ltd\.?|LP|L\.P\.|LLP|"
-                        r"Company|Co\.)")
+_FIRM_TAIL = re.compile(r"(?: [A-Z][\w&'-]*){0,4},? " + _LEGAL_FORM)
 
 
 def _full_firm(text: str, word: str) -> str | None:
@@ -796,8 +799,7 @@ def _possessive(text: str, name: str) -> bool:
 
 
 # One word and a legal suffix after " and ": the second half of a firm's name (Petrotech Oil and Gas Inc.)?
-_WORD_SUFFIX = re.compile(r"([A-Z][a-z][A-Za-z-]*),? (?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Corporation|Co\.|Company|Ltd\.?|"
-                          r"LP|L\.P\.|LLP|Limited)(?:,|$)")
+_WORD_SUFFIX = re.compile(r"([A-Z][a-z][A-Za-z-]*),? " + _LEGAL_FORM + r"(?:,|$)")
 
 
 def _alone(text: str, word: str, skip: str) -> bool:
