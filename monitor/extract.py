@@ -594,7 +594,7 @@ _LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer",
 _LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
 
 
-def _keyword_spans(ac: Any, keys: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+def _keyword_spans(ac: "_ac.AhoCorasick | None", keys: tuple[str, ...], text: str) -> list[tuple[int, int]]:
     """(start, end) of every occurrence of the keys in text, by start: one automaton pass (a regex without one)."""
     if ac is None:  # pragma: no cover
         return sorted((m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, keys)), text))
