@@ -303,8 +303,11 @@ def _drop_breakdowns(body: str, clauses: list[tuple[int, int]], starts: list[int
     while i < len(amounts):
         v, tot, pos = amounts[i]
         out.append((v, tot))
-        lo, hi = clauses[_locate(clauses, starts, pos)]
+        ci = _locate(clauses, starts, pos)
+        lo, hi = clauses[ci]
         q = body.find("其中", pos, hi)
+        if q < 0 and ci + 1 < len(clauses) and body.startswith("其中", clauses[ci + 1][0]):
+            q, hi = clauses[ci + 1]  # (罚款合计50万元。其中,对A罚款30万元,对B罚款20万元)
         if q >= 0:
             j = i + 1
             while j < len(amounts) and q < amounts[j][2] < hi:
@@ -562,7 +565,7 @@ class Classifier:
         if table:
             facts = "。".join(v for k, v in table.items() if k in ("违规领域", "违规事实", "案由", "主要违法违规事实", "法律依据") and v)
             decision = "。".join(v for k, v in table.items() if k in ("处罚类型", "处罚决定", "行政处罚内容", "处罚内容") and v)
-            body = f"{facts}。\n决定:{decision}。" if decision else f"{facts}。"
+            body = f"{facts}。\n处罚决定:{decision}。" if decision else f"{facts}。"
         else:
             body = x
         if self._sector_ac is not None:
@@ -603,7 +606,7 @@ class Classifier:
             for d in (violations, sanctions):
                 for k, ev in d.items():
                     if ev not in x:
-                        ev = ev.removeprefix("决定:").strip()
+                        ev = ev.removeprefix("处罚决定:").strip()
                         d[k] = ev if ev in x else ev.rstrip("。")
         return self._result(violations, sanctions, params, respondents, fine, confiscation,
                             doc_number=ex.find_doc_number(t, x, "zh"), issuer=issuer, status=None, title=t)
@@ -811,7 +814,7 @@ class Classifier:
                     lst.append(sid)
                 if sid == "filing_suspension" and "months" in p:
                     r["filing_suspension_months"] = p["months"]
-                if sid in ("market_ban", "ban_from_office") and "years" in p:
+                if sid in ("market_ban", "ban_from_office", "qualification_revoked_blacklist") and "years" in p:
                     r["ban_years"] = p["years"]
 
     # -------------------------------------------------------------------------------------------- English

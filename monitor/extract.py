@@ -13,7 +13,7 @@ _WS_RUN = re.compile(r"\s+")
 _DOC_PREFIX = re.compile(r"^.*?(?=[\u4e00-\u9fff]{0,10}(?:决定书|处罚字|监管函|警示函|措施|处分|纪律处分|[罚处函字])?[〔\[(](?:19|20))")
 _DOC_LABEL = re.compile(r"^(?:决定书|文件)?(?:编号|文号)")  # the label before a number (编号〔2025〕66号), not part of it
 _LISTED_CO_END = re.compile(r"股份有限公司$")
-_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于注销|关于撤销|关于|注销|撤销|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
+_NAME_LEAD = re.compile(r"^(当事人|被申请人|申请人|对|关于对|关于注销|关于撤销|关于不予登记|关于不予办理|关于|注销|撤销|不予登记|不予办理|公司|你公司|你(?!们)|其(?=[\u4e00-\u9fff*]{2}))")
 _NAME_TAIL = re.compile(r"(等\d+名[^)]*|等[一二三四五六七八九十]+名[^)]*|及有关责任人|及相关责任人|及相关人员|相关责任人|有关责任人|及责任人|分别|各自|均|各)$")
 _NAME_SEP = re.compile(r"[、,;]|及(?!其)|和(?!解)|与")
 _NAME_SEP_NO_HE = re.compile(r"[、,;]|及(?!其)|与")
@@ -34,7 +34,8 @@ _BOARD_SUFFIX = re.compile(r"(董事会|全体股东)$")
 _ADDR_LEAD = re.compile(r"^(关于对|关于|对|向|根据|显示|经查明|经查|中国证监会|证监会)")
 _ADDR_VERB_PREFIX = re.compile(r"^.*(下发|发出|出具|对|向|纪律处分|行政处罚|处分决定|处罚决定)")
 _REGULATOR_WORDS = re.compile(r"证券交易所|监督管理|监管局|证监|协会|交易所|银监|委员会|通讯社|财经|新闻|报社")
-_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|罚款|警告|处)")
+_CLAUSE_TARGET = re.compile(r"对(.{1,80}?)(给予|予以|处以|采取|进行|责令|作出|出具|并处|没收|罚款|警告|加入|列入|纳入|处)"
+                            r"|将([^。;,:]{2,40}?)(?:加入|列入|纳入)黑名单")
 
 # --------------------------------------------------------------------------------------------- doc numbers
 _ZH_DOC = re.compile(r"[\u4e00-\u9fffA-Za-z]{0,16}[〔\[(]\s*(?:19|20)\d{2}\s*[〕\])]\s*第?\s*\d+(?:\s*[-—–]\s*\d+)?\s*号")
@@ -185,7 +186,7 @@ _INST_ROLE_ZH = [
     ("bank", re.compile(r"银行|信用社|合作联社")),
     ("insurer", re.compile(r"保险")),
     ("securities_firm", re.compile(r"证券(股份)?有限|证券公司|期货")),
-    ("private_fund_manager", re.compile(r"私募|投资管理|资产管理|基金管理|股权投资|创业投资|投资基金")),
+    ("private_fund_manager", re.compile(r"私募|投资管理|资产管理|资本管理|基金管理|股权投资|创业投资|投资基金|投资合伙|投资中心")),
 ]
 _ROLE_WORDS = re.compile(r"(时任|原|现任|前|相关)?(公司)?(实际控制人|控股股东|法定代表人|执行事务合伙人(委派代表)?|副?董事长|总经理|副总经理|总裁|财务总监|财务负责人|总会计师|"
                          r"董事会秘书|合规风控负责人|合规负责人|风控负责人|基金经理|投资经理|董事|监事|独立董事|高级管理人员|从业人员|员工|保荐代表人|"
@@ -262,9 +263,14 @@ _NOT_PERSON = frozenset("信息 情况 身份 职务 责任 变更 名称 姓名
                         "安排 控制 同意 授意 认定 登记 备案 签署 本人".split())
 
 
+# Pronouns and the deciding body's words for itself (本所将记入诚信档案, 我会决定): never a party
+_NOT_PARTY = frozenset("公司 你们 其 上述 相关 该公司 你所 你单位 该行 你行 本所 我所 本会 我会 本局 我局 本协会 协会 "
+                       "本委 我委 本公司 本行 我行 本院".split())
+
+
 def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
     """A respondent record for a cleaned name that is an organisation or a person's name, else None."""
-    if not name or len(name) > 40 or name in ("公司", "你们", "其", "上述", "相关", "该公司", "你所", "你单位", "该行", "你行"):
+    if not name or len(name) > 40 or name in _NOT_PARTY:
         return None
     if _is_org(name) or _SHORT_ORG_END.search(name):
         rec = {"name": name, "type": "institution"}
@@ -361,7 +367,9 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
 
 # A measure that names its party inside it: 取消李某高级管理人员任职资格3年, 禁止王五终身从事银行业工作.
 _BAN_TARGET = re.compile(r"(?:取消|撤销)([^。;,:]{2,20}?)的?(?:董事|监事|高级管理人员|高管人员|任职)"
-                         r"|禁止([^。;,:]{2,20}?)(?:终身|[0-9一二三四五六七八九十]+年内?)?从事")
+                         r"|禁止([^。;,:]{2,20}?)(?:终身|[0-9一二三四五六七八九十]+年内?)?从事"
+                         # AMAC: 撤销X私募基金管理人登记, 取消Y基金从业资格, 取消Z会员资格
+                         r"|(?:取消|撤销|注销)([^。;,:]{2,30}?)的?(?:基金从业资格|从业资格|会员资格|私募基金管理人登记|管理人登记)")
 
 
 # A line opened by a party and a colon: a firm, or a person whose role follows in parentheses.
@@ -397,12 +405,9 @@ def line_parties(text: str) -> list[str]:
 
 def pair_target_names(clause: str) -> list[str]:
     """Names a sanction clause is addressed to: 对A给予警告 → [A]; 对B、C给予... → [B, C]; 取消D任职资格 → [D]."""
-    m = _CLAUSE_TARGET.search(clause)
+    m = _CLAUSE_TARGET.search(clause) or _BAN_TARGET.search(clause)
     if m:
-        return _split_names(m.group(1))
-    m = _BAN_TARGET.search(clause)
-    if m:
-        return _split_names(m.group(1) or m.group(2))
+        return _split_names(next(g for g in m.groups() if g))
     return []
 
 

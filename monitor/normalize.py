@@ -182,6 +182,8 @@ def split_clauses_zh(text: str) -> list[tuple[int, int]]:
     pos = 0
     for m in _ZH_CUT.finditer(text):
         a = m.start()
+        if a and text[a] in _ZH_NUM and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] not in _ZH_NUM:
+            continue  # a numeral glued to a word is part of it: 赵六、钱七, 股东之一、, not item 六/一
         cut = a + 1 if text[a] in "。;；!！?？\n" else a
         if cut > pos:
             spans.append((pos, cut))

@@ -203,7 +203,7 @@ ZH_CASES = [
          "respondents": [{"name": "杭州某某私募基金管理有限公司", "type": "institution", "role": "private_fund_manager",
                           "sanctions": ["registration_revoked"]},
                          {"name": "周某", "type": "individual", "role": "actual_controller",
-                          "sanctions": ["qualification_revoked_blacklist"]}]},
+                          "sanctions": ["qualification_revoked_blacklist"], "ban_years": 5}]},
         id="amac-registration-revoked"),
     pytest.param(  # business income confiscated; 分别 fines on two people count twice
         ("行政处罚决定书", "当事人:甲证券股份有限公司。经查明,甲证券未勤勉尽责。我会决定:一、对甲证券股份有限公司给予警告,"
@@ -298,8 +298,60 @@ ZH_CASES = [
                           "sanctions": ["filing_suspension", "public_censure"], "filing_suspension_months": 6},
                          {"name": "北京某乙投资管理有限公司", "type": "institution", "role": "private_fund_manager",
                           "sanctions": ["written_warning_selfreg"]},
-                         {"name": "王某某", "type": "individual", "sanctions": ["qualification_revoked_blacklist"]}]},
+                         {"name": "王某某", "type": "individual", "sanctions": ["qualification_revoked_blacklist"],
+                          "ban_years": 3}]},
         id="one-party-per-line"),
+    pytest.param(  # names that end in a numeral (赵六、钱七) are no enumerator: the 分别 fine is counted for both
+        ("中国证监会行政处罚决定书(某某会计师事务所、赵六、钱七)",
+         "当事人:某某会计师事务所(特殊普通合伙)。赵六、钱七,签字注册会计师。\n经查明,某某会计师事务所未勤勉尽责。\n我会决定:\n"
+         "一、对某某会计师事务所责令改正,没收业务收入150万元,并处以300万元罚款;\n二、对赵六、钱七给予警告,并分别处以50万元罚款。", "csrc"),
+        {"fine": {"amount": 4000000, "currency": "CNY"}, "confiscation": {"amount": 1500000, "currency": "CNY"}},
+        id="numeral-ending-names"),
+    pytest.param(  # the exchange's words for itself (本所将记入诚信档案) name no party
+        ("关于对某某科技股份有限公司及相关当事人给予纪律处分的决定",
+         "当事人:某某科技股份有限公司;张三,某某科技股份有限公司董事长。\n经查明,公司为控股股东提供担保5,000万元,未履行审议程序及信息"
+         "披露义务。本所作出如下处分决定:对某某科技股份有限公司及张三给予公开谴责的处分。本所将记入上市公司诚信档案。", "szse"),
+        {"respondents": [{"name": "某某科技股份有限公司", "type": "institution", "role": "listed_company",
+                          "sanctions": ["public_censure", "integrity_record"]},
+                         {"name": "张三", "type": "individual", "role": "chairman", "sanctions": ["public_censure"]}]},
+        id="exchange-self-reference"),
+    pytest.param(  # a sale without the reduction plan disclosed in advance
+        ("关于对周九采取出具警示函措施的决定", "周九:\n经查,你作为某某股份有限公司持股5%以上股东,通过集中竞价交易方式减持公司股份"
+         "1,200,000股,未在首次卖出的15个交易日前预先披露减持计划。我局决定对你采取出具警示函的监督管理措施。", "csrc"),
+        {"violations": ["illegal_share_reduction"], "sanctions": ["warning_letter"]}, id="reduction-plan-not-disclosed"),
+    pytest.param(  # fund disclosure "按规定", a promise of principal worded as 保本承诺
+        ("关于对北京某某资产管理有限公司采取出具警示函措施的决定", "北京某某资产管理有限公司:\n经查,你公司作为私募基金管理人存在以下问题:一是未按规定"
+         "向投资者进行信息披露;二是以自有财产为投资者提供保本承诺。我局决定对你公司采取出具警示函的监督管理措施。", "csrc"),
+        {"violations": ["guaranteed_returns", "info_disclosure_to_investors"]}, id="fund-disclosure-and-principal-promise"),
+    pytest.param(  # a bank-regulator table row whose only penalty is a warning
+        ("某银监分局行政处罚信息公开表 (张某某)", "序号,披露日期,处罚日期,当事人,当事人类型,处罚类型,罚没金额（元）,违规领域,违规事实,"
+         "所属总行,处理机构,法律依据,罚没金额分组\n5,2016/4/21,2015/10/26,张某某,自然人,警告,0,信贷业务违规,对该行违规发放贷款负有直接责任,"
+         "某某农村商业银行股份有限公司,某银监分局,《中华人民共和国银行业监督管理法》第四十八条,A", "cbirc"),
+        {"sanctions": ["admin_warning"], "fine": None, "evidence": {"admin_warning": "警告"}}, id="table-warning-only"),
+    pytest.param(  # AMAC: funds never filed, in the 未在协会办理备案手续 wording; a partnership manager's role
+        ("纪律处分决定书(杭州某某投资合伙企业(有限合伙))", "当事人:杭州某某投资合伙企业(有限合伙)。\n经查,当事人管理的4只私募基金成立后"
+         "未在中国基金业协会办理备案手续。\n协会决定:对杭州某某投资合伙企业(有限合伙)给予公开谴责,取消会员资格。", "amac"),
+        {"violations": ["unfiled_product"],
+         "respondents": [{"name": "杭州某某投资合伙企业(有限合伙)", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["membership_revoked", "public_censure"]}]}, id="amac-unfiled-in-association"),
+    pytest.param(  # AMAC: the manager's registration cancelled, its legal representative blacklisted: each keeps its own
+        ("纪律处分决定书(深圳市某某资本管理有限公司、陈某某)", "当事人:深圳市某某资本管理有限公司(以下简称某某资本)。\n陈某某,某某资本"
+         "法定代表人。\n经查,某某资本虚假填报实缴资本。\n协会决定:撤销某某资本私募基金管理人登记;对陈某某加入黑名单,期限为三年;"
+         "取消陈某某基金从业资格。", "amac"),
+        {"respondents": [{"name": "深圳市某某资本管理有限公司", "type": "institution", "role": "private_fund_manager",
+                          "sanctions": ["registration_revoked"]},
+                         {"name": "陈某某", "type": "individual", "role": "legal_representative",
+                          "sanctions": ["qualification_revoked_blacklist"], "ban_years": 3}]}, id="amac-firm-and-person"),
+    pytest.param(  # a total fine, then its breakdown in the next sentence (其中, ...): counted once
+        ("中国证监会某某监管局行政处罚决定书", "当事人:某某期货有限公司。\n经查,某某期货风险管理制度不健全,居间人管理不规范。\n我局决定:"
+         "对某某期货有限公司责令改正,给予警告,并处以罚款合计人民币五十万元。其中,对某某期货有限公司罚款三十万元,对其某某营业部罚款二十万元。",
+         "csrc"),
+        {"violations": ["securities_firm_compliance"], "fine": {"amount": 500000, "currency": "CNY"}},
+        id="breakdown-in-next-sentence"),
+    pytest.param(  # an exchange's supervisory warning (监管警示) is its written warning
+        ("关于对某某科技股份有限公司及相关责任人予以监管警示的决定", "当事人:某某科技股份有限公司;钱某,时任财务总监。\n经查明,公司业绩"
+         "预告不准确,且未及时更正。本所作出如下监管措施决定:对某某科技股份有限公司及时任财务总监钱某予以监管警示。", "sse"),
+        {"sanctions": ["written_warning_selfreg"]}, id="exchange-supervisory-warning"),
 ]
 
 
@@ -1168,6 +1220,9 @@ def test_english_relief_defendants_when_the_release_is_about_them(clf):
     ("某某人寿保险股份有限公司行政处罚决定书",
      "当事人:某某人寿保险股份有限公司某某分公司。经查,该公司欺骗投保人。决定对该公司罚款二十五万元;对时任总经理赵某警告并罚款五万元。",
      ["某某人寿保险股份有限公司某某分公司", "赵某"]),
+    # a refused registration's verb (关于不予登记X私募基金管理人) is not part of the name
+    ("中国证券投资基金业协会关于不予登记某某资产管理有限公司私募基金管理人的决定", "经核查,某某资产管理有限公司提供虚假材料。",
+     ["某某资产管理有限公司"]),
     # a numbered list of parties (1.X;2.Y)
     ("行政处罚信息公开表", "被处罚当事人姓名或名称:1.某某农村商业银行股份有限公司;2.张某(时任该行信贷部总经理)\n主要违法违规事实:"
      "贷款管理严重不审慎\n行政处罚决定:对某某农村商业银行股份有限公司罚款60万元;对张某给予警告", ["某某农村商业银行股份有限公司", "张某"]),
