@@ -120,6 +120,14 @@ _BARE_AMOUNT = re.compile(r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]{
                           r"(?:\s*(?P<scale>million|billion)\b)?")
 
 
+def _currency(sym: str, default_currency: str) -> str:
+    """A bare "$" is the source's own dollar (the SFC writes Hong Kong dollars as "$5 million"); other signs say theirs."""
+    sym = sym.strip().upper()
+    if sym == "$" and default_currency in ("USD", "HKD"):
+        return default_currency
+    return _SYMBOL_CCY.get(sym, default_currency)
+
+
 def find_amounts_en(text: str, *, default_currency: str = "USD") -> list[Amount]:
     """Every amount with a currency sign; values scaled (1.14m → 1140000)."""
     out = []
@@ -131,8 +139,7 @@ def find_amounts_en(text: str, *, default_currency: str = "USD") -> list[Amount]
         v *= _SCALE.get(scale, 1.0)
         if not _plausible(v):
             continue
-        sym = m.group("sym").strip().upper()
-        out.append(Amount(as_number(v), _SYMBOL_CCY.get(sym, default_currency), m.start(), m.end()))
+        out.append(Amount(as_number(v), _currency(m.group("sym"), default_currency), m.start(), m.end()))
     return out
 
 
@@ -147,8 +154,7 @@ def parse_amount_en(s: str, *, default_currency: str = "USD") -> Amount | None:
             v *= _SCALE.get(scale.lower(), 1.0)
         if not _plausible(v):
             continue
-        sym = m.group("sym").strip().upper()
-        return Amount(as_number(v), _SYMBOL_CCY.get(sym, default_currency), m.start(), m.end())
+        return Amount(as_number(v), _currency(m.group("sym"), default_currency), m.start(), m.end())
     m = _BARE_AMOUNT.search(s)
     if not m:
         return None

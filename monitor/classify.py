@@ -877,7 +877,7 @@ class Classifier:
         approx: set[tuple[float, int]] = set()  # (value, sentence) of rounded figures: "more than $1.5 million"
         fine_ev: str | None = None  # the sentence that named an imposed penalty amount
         fine_ev_base = -1
-        currency = {"FCA": "GBP"}.get(issuer or "", "USD")
+        currency = {"FCA": "GBP", "SFC": "HKD"}.get(issuer or "", "USD")
         units = [(tl, t, [(0, len(t))], -1, hits_t)] if t else []
         units.append((xl, x, sents, 0, hits_x))
         criminal_ctx = self._CRIMINAL_CTX
@@ -1023,9 +1023,10 @@ class Classifier:
                 return True
         return False
 
-    _AMT = r"(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
+    _AMT = r"(?:us\$|hk\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
     _PEN_AFTER = re.compile(
-        r"(?P<kw>civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b"
+        r"(?P<kw>(?:civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b|"
+        r"(?<!criminal )\bfined(?: [a-z][^$£€;.]{0,60}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined Delta Bank plc £10m
         r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to|equal to|in the sum of)?\s*"
         r"(?:approximately |about |more than |nearly |over |up to )?(?P<amt>" + _AMT + r")"
         r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:(?:\s+(?:against|for|from|on|by) [^$;.]{1,40}?)?\s*(?:,|and|, and)\s*(?:" + _AMT +
@@ -1117,7 +1118,7 @@ class Classifier:
                 if pos in taken:
                     continue
                 kw = m.groupdict().get("kw") or "penalty"
-                kind = "fine" if kw.strip() == "fine" else "penalty"
+                kind = "fine" if kw.strip() == "fine" or kw.startswith("fined") else "penalty"
                 # "$125,000 in disgorgement, prejudgment interest and a civil penalty": a combined figure, no penalty.
                 if rx is self._PEN_BEFORE and (_DISG_OR_INTEREST.search(sent[m.end("amt"): m.start("kw")]) or
                                                _LUMP_AFTER_KW.match(sent, m.end("kw"))):

@@ -414,7 +414,7 @@ def pair_target_names(clause: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
 # Capital Partners), never inside a word: eBay and deVere whole, not "Bay", "Vere"; one linear scan per sentence.
-_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|"
+_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|plc|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments "
@@ -459,7 +459,8 @@ _LATER_CHARGE = re.compile(r"\b(?:charges|charged|charging|named as|defendants?\
                            r"(?:complaint|claims|litigation|proceedings|judgments?|action) (?:\w+ )?against)")
 _CHARGE_CTX = re.compile(r"charg|against|defendant|complaint|sentenced|indicted|pleaded|pled|judgment|consented|"
                          r"enjoin|barred|alleg|ordered|settle|violat|Respondent|consents|imposes on|penalty on|"
-                         r"contempt|order finding|According to the|subpoena|order requiring")
+                         r"contempt|order finding|According to the|subpoena|order requiring|"
+                         r"fined|reprimanded|banned|censured|prohibiting|Waiver and Consent")  # (FCA, SFC, FINRA wordings)
 
 
 _ORG_END_BARE = frozenset(w.rstrip(".") for w in _ORG_END)

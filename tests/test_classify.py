@@ -839,6 +839,33 @@ EN_CASES = [
     pytest.param(("SEC Obtains Order", "The advisers consented to an interim order that restricts them from accessing "
                   "$7 million of their investments.", "sec"),
                  {"sanctions": ["asset_freeze"]}, id="restricted-from-accessing"),
+    # other regulators' wordings: "has fined X £N", an SFC "$" in Hong Kong dollars, reprimands, industry bans,
+    # a FINRA suspension "assessed" with a fine; the party named after the verb
+    pytest.param(("FCA fines Delta Bank plc £10 million for anti-money laundering failures",
+                  "The Financial Conduct Authority (FCA) has fined Delta Bank plc £10,000,000 for failing to put in place "
+                  "adequate anti-money laundering (AML) systems and controls.", "fca"),
+                 {"sanctions": ["fine"], "fine": {"amount": 10000000, "currency": "GBP"},
+                  "respondents": [{"name": "Delta Bank plc", "type": "institution"}]}, id="fca-has-fined"),
+    pytest.param(("SFC reprimands and fines Alpha Securities Limited $5 million",
+                  "The Securities and Futures Commission (SFC) has reprimanded and fined Alpha Securities Limited (Alpha) "
+                  "$5 million for failures in complying with anti-money laundering regulatory requirements.", "sfc"),
+                 {"sanctions": ["public_censure", "fine"], "fine": {"amount": 5000000, "currency": "HKD"},
+                  "respondents": [{"name": "Alpha Securities Limited", "type": "institution"}]}, id="sfc-reprimand-hkd"),
+    pytest.param(("SFC bans former account executive for 10 months",
+                  "The Securities and Futures Commission (SFC) has banned Mr Chan Tai Man, a former account executive of "
+                  "Beta Securities Limited, from re-entering the industry for 10 months. The SFC found that Chan had "
+                  "failed to ensure that his recommendations were suitable for the client.", "sfc"),
+                 {"violations": ["suitability_failure"], "sanctions": ["ban_from_office"]}, id="sfc-industry-ban"),
+    pytest.param(("Jane Doe (CRD #1234567, Registered Representative)",
+                  "Jane Doe submitted a Letter of Acceptance, Waiver and Consent in which she was assessed a $5,000 fine "
+                  "and suspended from association with any FINRA member in any capacity for three months.", "finra"),
+                 {"sanctions": ["fine", "business_restriction"], "fine": {"amount": 5000, "currency": "USD"},
+                  "respondents": [{"name": "Jane Doe", "type": "individual"}]}, id="finra-awc-suspension"),
+    pytest.param(("Gamma Securities LLC (CRD #99999, New York, New York)",
+                  "Gamma Securities LLC submitted a Letter of Acceptance, Waiver and Consent in which the firm was "
+                  "censured, fined $250,000 and ordered to pay $123,456, plus interest, in restitution to customers.",
+                  "finra"),
+                 {"fine": {"amount": 250000, "currency": "USD"}}, id="finra-was-fined"),
     # review 13's offering-fraud wordings
     pytest.param(("SEC Charges Three", "They fraudulently issued $10 million in unsecured bonds out of a shell "
                   "company.", "sec"), {"violations": ["offering_fraud"]}, id="fraudulently-issued-bonds"),
