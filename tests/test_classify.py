@@ -524,10 +524,10 @@ EN_CASES = [
         ("SEC Obtains Judgments", "The defendants consented to SEC orders imposing associational and penny stock bars. "
          "The order permanently bars Karlis from associating with any broker or dealer.", "sec"),
         {"sanctions": ["ban_from_office", "market_ban"]}, id="associational-bars"),
-    pytest.param(  # "guaranteeing" returns, like "guaranteed"
+    pytest.param(  # "guaranteeing" returns, like "guaranteed"; luring investors is offering fraud (gold pairs the two)
         ("SEC Charges Promoters", "The SEC alleges that the defendants lured investors by guaranteeing investment "
          "returns.", "sec"),
-        {"violations": ["guaranteed_returns"]}, id="guaranteeing-returns"),
+        {"violations": ["guaranteed_returns", "offering_fraud"]}, id="guaranteeing-returns"),
     pytest.param(  # a release about enforcing a subpoena: non-cooperation, no litigation stage
         ("Court Orders Woodbridge Group of Companies LLC to Produce Documents to SEC", "The SEC obtained an order "
          "requiring Woodbridge to produce documents. Woodbridge has failed to produce any relevant communications in "
@@ -866,6 +866,27 @@ EN_CASES = [
                   "censured, fined $250,000 and ordered to pay $123,456, plus interest, in restitution to customers.",
                   "finra"),
                  {"fine": {"amount": 250000, "currency": "USD"}}, id="finra-was-fined"),
+    # reviews 14-15: offering fraud and diversion in wordings the rules missed
+    pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
+                  "stating that their funds would be invested in a low-risk trading program.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="lied-to-prospective-investors"),
+    pytest.param(("SEC Charges Manager", "The complaint alleges that Fossum used fraudulent statements to induce more "
+                  "than one hundred investors to invest in his funds.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="induce-n-investors-to-invest"),
+    pytest.param(("SEC Charges Managers", "They raised more than $66 million from approximately 300 investors, most of "
+                  "whom were retail investors, by falsely stating that investments in their fund were secure.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="investors-by-falsely-stating"),
+    pytest.param(("SEC Charges Promoter", "The complaint further alleged that Trolice lured investors by showcasing his "
+                  "apparent wealth.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="lured-investors"),
+    pytest.param(("SEC Charges Promoter", "Calleja failed to invest the remaining funds as promised.", "sec"),
+                 {"violations": ["offering_fraud"]}, id="funds-not-invested-as-promised"),
+    pytest.param(("SEC Charges Officer", "The complaint charges Doe with fraudulently selling his controlling interest "
+                  "in another public company.", "sec"),
+                 {"violations": ["other"]}, id="selling-control-is-no-offering"),
+    pytest.param(("SEC Charges Founders", "The investors paid $2 million, and the defendants used most of it for "
+                  "personal expenditures.", "sec"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="personal-expenditures"),
     # review 13's offering-fraud wordings
     pytest.param(("SEC Charges Three", "They fraudulently issued $10 million in unsecured bonds out of a shell "
                   "company.", "sec"), {"violations": ["offering_fraud"]}, id="fraudulently-issued-bonds"),
