@@ -363,6 +363,32 @@ _MONEY_LABELS = frozenset({"fine", "confiscation", "restitution", "penalty", "di
 _MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b")
 
 
+_FIGURE_AT = re.compile(r"(?:us\$|\$|£|€)\s?[0-9]")
+# a money remedy's own figure just before it ("a $160,000 penalty", "$5,000 in civil penalties") or after it
+# ("a penalty of $160,000"); the remedy may be the figure itself (the amounts pass)
+_FIGURE_BEFORE = re.compile(r"(?:us\$|\$|£|€)\s?[0-9][0-9,.]*(?:\s*(?:million|billion))?\s*(?:in\s+)?(?:civil\s+)?"
+                            r"(?:money\s+|monetary\s+)?(?:penalt\w*\s+)?$")
+_FIGURE_AFTER = re.compile(r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to)?\s*"
+                           r"(?:approximately\s+|about\s+)?(?:us\$|\$|£|€)\s?[0-9]")
+_AMOUNTS_BEFORE = re.compile(r"\bamounts?\s+$")
+
+
+def _own_figure(low: str, a: int, s: int, e: int) -> bool:
+    return (low[s:s + 1] in ("$", "£", "€") or low.startswith("us$", s) or
+            _FIGURE_BEFORE.search(low, max(a, s - 40), s) is not None or _FIGURE_AFTER.match(low, e) is not None)
+
+
+def _defers_this(label: str, low: str, at: int) -> bool:
+    """Does a deferral ("defers the determination of …") at `at` cover this money label? It does when it speaks of
+    amounts or of monetary relief in general, or names the label's own remedy."""
+    obj = low[at: at + 60]
+    if "amount" in obj or "monetary" in obj or "remed" in obj or "relief" in obj:
+        return True
+    own = {"fine": "penalt", "penalty": "penalt", "confiscation": "disgorg", "disgorgement": "disgorg",
+           "restitution": "restitution"}[label]
+    return own in obj or not any(w in obj for w in ("penalt", "disgorg", "restitution", "interest"))
+
+
 def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
     """Start of the first cue lying wholly inside [lo, hi), else lo."""
     for a, b, _ in cues:
@@ -999,7 +1025,23 @@ class Classifier:
             return "undetermined"
         if self._en_self.match(low, s):
             return "imposed"
-        if ctx.any("undetermined", e, clause_end) and not self._order_governs(low, ctx, max(lo, s - 120), s):
+        own_figure = label in _MONEY_LABELS and _own_figure(low, a, s, e)
+        if label in _MONEY_LABELS and not own_figure:
+            # money with no figure of its own whose amount the sentence leaves open after it: "orders that
+            # disgorgement ... and a civil money penalty be imposed, and defers the determination of the amounts";
+            # "orders Banks to pay disgorgement ... and a penalty with the amounts to be determined"
+            for ca, cb, _ in ctx.get("deferred"):
+                if ca >= clause_end:
+                    break
+                if ca >= e and _defers_this(label, low, cb) and not _FIGURE_AT.search(low, e, ca):
+                    return "undetermined"
+            for ca, cb, _ in ctx.get("undetermined"):
+                if ca >= clause_end:
+                    break
+                if ca >= e and _AMOUNTS_BEFORE.search(low, max(e, ca - 16), ca) and not _FIGURE_AT.search(low, e, ca):
+                    return "undetermined"
+        if not own_figure and ctx.any("undetermined", e, clause_end) and \
+                not self._order_governs(low, ctx, max(lo, s - 120), s):
             cue = _first_at(ctx.get("undetermined"), e, clause_end)
             # money left "to be determined" does not hold back an injunction or a bar named before it
             if not _OTHER_OBJECT.search(low, e, cue) and not (

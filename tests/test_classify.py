@@ -400,11 +400,25 @@ def test_traditional_and_spaced_input_classify_like_simplified(clf):
 
 # ---------------------------------------------------------------------------------------------------- English
 EN_CASES = [
-    pytest.param(  # money "in amounts to be determined" does not hold back the injunction and the freeze
+    pytest.param(  # money "in amounts to be determined" is not imposed yet, and does not hold back the injunction and
+        # the freeze (dev 23996 lists a fine and disgorgement for another defendant's stated figures, not for these)
         ("SEC Obtains Judgments", "The judgments include permanent injunctive relief, repatriation of assets, an asset "
          "freeze, and orders to pay disgorgement and civil penalties in amounts to be determined by the Court.", "sec"),
-        {"sanctions": ["fine", "confiscation", "cease_and_desist", "asset_freeze"], "fine": None, "confiscation": None},
+        {"sanctions": ["cease_and_desist", "asset_freeze"], "fine": None, "confiscation": None},
         id="money-later-injunction-now"),
+    pytest.param(  # an order to pay, its amounts left open after the list (reviews 14-15)
+        ("SEC Obtains Judgment", "The judgment orders Banks to pay disgorgement, pre-judgment interest and a penalty "
+         "with the amounts to be determined at a later date.", "sec"),
+        {"sanctions": [], "fine": None, "confiscation": None}, id="order-to-pay-amounts-later"),
+    pytest.param(  # a deferral after the remedies covers them; the injunction before it stands
+        ("SEC Obtains Judgment", "The judgment permanently enjoins Roe and orders that disgorgement, prejudgment "
+         "interest and a civil money penalty be imposed, and defers the determination of the amounts.", "sec"),
+        {"sanctions": ["cease_and_desist"], "fine": None}, id="deferral-after-the-remedies"),
+    pytest.param(  # a penalty with its own figure is imposed although other money waits for the court
+        ("SEC Obtains Judgment", "The judgment requires them to pay a $160,000 penalty, and requires them to pay "
+         "disgorgement and prejudgment interest in amounts to be determined.", "sec"),
+        {"sanctions": ["fine"], "fine": {"amount": 160000, "currency": "USD"}, "confiscation": None},
+        id="own-figure-stands"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
                   "sentenced to 12 months and 1 day.", "sec"),
                  {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
