@@ -29,12 +29,12 @@ from monitor.taxonomy import load_taxonomy
 
 # patterns used inside functions, compiled once (a module-level re.sub/search call pays a cache lookup each time)
 _ZH_CONFISCATED = re.compile(r"没收[^。;,]{0,10}?(?:违法所得|所得|财产|收入)[^。;,]{0,4}?((?:人民币)?[0-9.,万亿元零〇一二两三四五六七八九十百千]+元)")
-_JOINT_SEVERAL = re.compile(r"joint(ly)? and several")
+_JOINT_SEVERAL = re.compile(r"joint(?:ly)?[- ]and[- ]several")
 _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
-_FIGURE = r"(?:us\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"  # a money figure, lower-cased
+_FIGURE = r"(?:us\$|\$|£|€)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"  # a money figure, lower-cased
 # the next figure of a per-payer list: " for Perlstein; $307,510.15"
 _FOR_PAYER_NEXT = re.compile(r"\s+for [a-z][^;$]{0,60}?;\s*(?:and\s+)?" + _FIGURE)
 # the rest of a figure list closed by "respectively": ", $Y, and $Z, respectively"
@@ -322,22 +322,32 @@ def _drop_breakdowns(body: str, clauses: list[tuple[int, int]], starts: list[int
 
 _EACH_BEFORE = re.compile(r"\b(?:to each|each (?:agreed|consented|ordered|was ordered|were ordered|must|shall|will|to)|"
                           r"each pay|each of them)\b[^.;$£€]{0,60}$")
-_EACH_AFTER = re.compile(r"[0-9](?: (?:million|billion))?(?:,? each\b|(?: [a-z-]+){0,3} (?:against|on|from) each (?:of them|"
-                         r"defendant|respondent)\b)")
+_EACH_AFTER = re.compile(r"[0-9](?: (?:million|billion))?(?:,? (?:each|apiece)\b|(?: [a-z-]+){0,3} (?:against|on|from) each(?: of them|"
+                         r"(?: of the)? defendants?| respondents?)?\b(?! other))")
 _PAYERS_NUM = re.compile(r"\b(both|two|three|four|five|six|seven|eight|nine|ten) (?:of the )?(?:defendants|respondents|"
                          r"individuals|men|women|brothers|executives|officers|traders|brokers|firms|companies|entities)\b")
 _PAYER_LIST = re.compile(r"((?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})(?:, (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))*,? "
                          r"and (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))(?: (?:also |have |had |each |to each |consented |agreed |were |are )|"
                          r",? (?:each|who))")
 _LIST_SEP = re.compile(r",? and |, ")
+_FIGURE_RX = re.compile(_FIGURE)
+_FIGS_BEFORE = re.compile(r"(?:" + _FIGURE + r"\s*(?:,\s*and\s+|,\s*|\s+and\s+))+$")
+_RESP_AFTER_KW = re.compile(r",?\s+respectively\b")
+_NAME_LIST = re.compile(r"((?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})(?:, (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))*,? "
+                        r"and (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))\b")
+_LIST_STOP = frozenset("the sec securities exchange commission court district judge honorable act rule section u.s. "
+                       "united states southern northern eastern western central".split())
 _NUM = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
-def _each_payers(orig: str, low: str, rel: int) -> int:
+def _each_payers(orig: str, low: str, rel: int, prev: str = "") -> int:
     """How many parties pay a penalty stated per head (`to each pay a civil penalty of $160,000`, `$160,000 each`):
-    the number word (both / the two defendants) or the names listed (A, B and C) before the payment, else 1."""
+    the number word (both / the two defendants) or the names listed (A, B and C) before the payment, or, when the
+    payers are a pronoun (`they agreed to pay penalties of $160,000 each`), the names listed in the sentence before
+    (`prev`); else 1."""
+    nxt = low.find("$", rel + 1)  # a per-head word after the next figure is that figure's (`… plus penalties of $X each`)
     if not (_EACH_BEFORE.search(low, max(0, rel - 80), rel) or _EACH_AFTER.match(low, rel, rel + 40) or
-            _EACH_AFTER.search(low, rel, min(len(low), rel + 60))):
+            _EACH_AFTER.search(low, rel, min(len(low), rel + 60, nxt + 1 if nxt > 0 else len(low)))):
         return 1
     head = low[:rel]
     m = None
@@ -348,9 +358,38 @@ def _each_payers(orig: str, low: str, rel: int) -> int:
     best = None
     for m in _PAYER_LIST.finditer(orig, 0, rel):
         best = m
+    if best is None:  # a list of names however it ends (`against Roger Brewer and Marc Lane, holding them ...`)
+        for m in _NAME_LIST.finditer(orig, 0, rel):
+            if not any(w.lower() in _LIST_STOP for w in m.group(1).replace(",", " ").split()):
+                best = m
+    if best is None and prev and _PRONOUN_PAYERS.search(low, 0, rel):
+        for m in _NAME_LIST.finditer(prev):
+            if not any(w.lower() in _LIST_STOP for w in m.group(1).replace(",", " ").split()):
+                best = m
     if best is None:
         return 1
     return len(_LIST_SEP.split(best.group(1)))
+
+
+_PRONOUN_PAYERS = re.compile(r"\b(?:they|them)\b")
+# the payer a clause opens with (`Smith agreed to pay a $50,000 penalty`; `…, and Raina agreed to a $50,000 penalty`)
+_CLAUSE_OPEN = re.compile(r"(?:^|;|, and |\. )(?=[^;]*$)")
+_CAP_WORD = re.compile(r"\b[A-Z][A-Za-z'-]+")
+_NOT_PAYER = frozenset("the sec securities exchange commission court district judge honorable final judgment order in "
+                       "on under as after before this that these each both he she they it its his her their also "
+                       "january february march april may june july august september october november december "
+                       "according without".split())
+
+
+def _payer_key(orig: str, rel: int) -> str | None:
+    """The first name-like word of the clause a figure stands in: who pays it, to tell two parties' equal
+    figures (Smith's $50,000 and Raina's $50,000) from one figure told twice."""
+    m = _CLAUSE_OPEN.search(orig, 0, rel)
+    lo = m.end() if m else 0
+    for w in _CAP_WORD.finditer(orig, lo, rel):
+        if w.group().lower() not in _NOT_PAYER:
+            return w.group().lower()
+    return None
 
 
 # Between a remedy and a later "to be determined": a new object the cue governs instead (`consented to permanent
@@ -942,8 +981,9 @@ class Classifier:
                     if _ROUNDED_BEFORE.search(sent, max(0, rel - 20), rel):
                         approx.add((v, base + i if base >= 0 else -1))
                     if kind == "disgorgement":
-                        if "each" in sent and "respectively" not in sent and not _JOINT_SEVERAL.search(sent[rel: rel + 80]):
-                            v *= _each_payers(orig[a:b], sent, rel)  # "to each pay $22,500 in disgorgement"
+                        if ("each" in sent or "apiece" in sent) and "respectively" not in sent and \
+                                not _JOINT_SEVERAL.search(sent, max(0, rel - 60), rel + 80):
+                            v *= _each_payers(orig[a:b], sent, rel, orig[spans[i - 1][0]:spans[i - 1][1]] if i else "")
                         disg.append((v, base + i if base >= 0 else -1))
                         continue
                     if kind == "fine" and criminal_ctx.search(sent):
@@ -951,13 +991,15 @@ class Classifier:
                     joint = _JOINT_SEVERAL.search(sent[rel: rel + 80]) is not None
                     if ccy != currency:
                         continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
-                    if not joint and "each" in sent and "respectively" not in sent[rel: rel + 80]:
-                        v *= _each_payers(orig[a:b], sent, rel)  # (not "$X and $Y each, respectively")
-                    fine_hits.append((v, currency, base + i if base >= 0 else -1, joint))
+                    if not joint and ("each" in sent or "apiece" in sent) and "respectively" not in sent[rel: rel + 80] and \
+                            not _JOINT_SEVERAL.search(sent, max(0, rel - 60), rel):  # (to pay, jointly and severally, $X)
+                        # (not "$X and $Y each, respectively")
+                        v *= _each_payers(orig[a:b], sent, rel, orig[spans[i - 1][0]:spans[i - 1][1]] if i else "")
+                    fine_hits.append((v, currency, base + i if base >= 0 else -1, joint, _payer_key(orig[a:b], rel)))
                     if fine_ev is None or base >= 0 > fine_ev_base:
                         fine_ev, fine_ev_base = _window(orig, a + rel, a + rel + 1, a, b), base
 
-        if any(i >= 0 for _, _, i, _ in fine_hits):  # a title figure is a rounded restatement of the body's
+        if any(h[2] >= 0 for h in fine_hits):  # a title figure is a rounded restatement of the body's
             fine_hits = [h for h in fine_hits if h[2] >= 0]
         if any(i >= 0 for _, i in disg):
             disg = [d for d in disg if d[1] >= 0]
@@ -1065,7 +1107,7 @@ class Classifier:
                 return True
         return False
 
-    _AMT = r"(?:us\$|hk\$|\$|£|€)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
+    _AMT = r"(?:us\$|hk\$|\$|£|€)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
     _PEN_AFTER = re.compile(
         r"(?P<kw>(?:civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b|"
         r"(?<!criminal )\bfined(?: [a-z][^$£€;.]{0,60}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined Delta Bank plc £10m
@@ -1075,8 +1117,8 @@ class Classifier:
         r")(?:\s*\([^)]{1,40}\))?)*)")
     _PEN_BEFORE = re.compile(r"(?P<amt>" + _AMT + r")\s*(?:\([^)]*\)\s*)?(?:in\s+)?(?:civil\s+)?(?:money\s+|monetary\s+)?(?P<kw>penalt(?:y|ies)|fine)\b")
     _TREASURY = re.compile(r"(?P<amt>" + _AMT + r")\s+to be paid to the (?:united states|u\.s\.) treasury")
-    _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
-                       r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9][0-9,]*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and (?!an? (?:us\$|\$|£)))")
+    _DISG = re.compile(r"disgorg(?:ement|e)\b(?:[^.;$£]{0,60}?)(?P<amt>(?:us\$|\$|£)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)"
+                       r"|(?P<amt2>(?:us\$|\$|£)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion|m)\b)?)\s+(?:in\s+)?disgorgement\b(?!,? (?:and |plus )?(?:prejudgment|pre-judgment) interest,? and (?!an? (?:us\$|\$|£)))")
     _AMT_RX = re.compile(_AMT)
     _DISG_AT = ("disgorg", "us$", "$", "£")  # every _DISG match begins with one
     _PEN_AFTER_AT = ("civil", "financial penalty", "penalt", "fine")  # every _PEN_AFTER match begins with one
@@ -1174,6 +1216,14 @@ class Classifier:
                     continue
                 taken.add(pos)
                 out.append((float(a.value), pos, kind, a.currency))
+                if rx is self._PEN_BEFORE and _RESP_AFTER_KW.match(sent, m.end("kw")):
+                    # "imposing a $25,000 and $6,500 penalty, respectively": the figures listed before this one
+                    lead = _FIGS_BEFORE.search(sent, max(0, pos - 150), pos)
+                    for fm in _FIGURE_RX.finditer(sent, lead.start(), pos) if lead else ():
+                        b2 = am.parse_amount_en(fm.group(0), default_currency=currency)
+                        if b2 and fm.start() not in taken:
+                            taken.add(fm.start())
+                            out.append((float(b2.value), fm.start(), kind, b2.currency))
                 more = m.groupdict().get("more")
                 if more:
                     base = m.start("more")
@@ -1224,19 +1274,27 @@ class Classifier:
         return out
 
     @staticmethod
-    def _en_total(hits: list[tuple[float, str, int, bool]], currency: str,
-                  approx: set[tuple[float, int]]) -> dict | None:
+    def _en_total(hits: list[tuple], currency: str, approx: set[tuple[float, int]]) -> dict | None:
         """Sum of penalties; a figure restated in another sentence (title, summary) or joint-and-several counts once,
         and so does a rounded "more than $1.5 million" (its (value, sentence) in approx) beside an exact figure it
-        rounds (1,519,213)."""
+        rounds (1,519,213). Equal figures in different sentences whose clauses open with different payers (Smith's
+        $50,000, Raina's $50,000) are different penalties. A hit is (value, currency, sentence, joint[, payer])."""
         if not hits:
             return None
         per_value: dict[float, dict[int, int]] = {}
-        for v, _, sent_i, joint in hits:
+        payers: dict[float, dict[int, str | None]] = {}
+        for h in hits:
+            v, _, sent_i, joint = h[:4]
             counts = per_value.setdefault(v, {})
             if joint and counts:
                 continue
             counts[sent_i] = counts.get(sent_i, 0) + 1
+            payers.setdefault(v, {}).setdefault(sent_i, h[4] if len(h) > 4 else None)
+        for v, by_sent in payers.items():
+            keys = list(by_sent.values())
+            if len(keys) > 1 and None not in keys and len(set(keys)) == len(keys):
+                c = per_value[v]  # each sentence its own payer: count every sentence's figures
+                per_value[v] = {-2: sum(c.values())}
         if approx and len(per_value) > 1:  # "more than $1.5 million" restates an exact $1,519,213 told elsewhere
             exact = [(w, set(c)) for w, c in per_value.items() if not _round_figure(w)]
             for v in [v for v in per_value if (_round_figure(v) or _rounded_millions(v)) and

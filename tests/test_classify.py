@@ -419,6 +419,32 @@ EN_CASES = [
          "disgorgement and prejudgment interest in amounts to be determined.", "sec"),
         {"sanctions": ["fine"], "fine": {"amount": 160000, "currency": "USD"}, "confiscation": None},
         id="own-figure-stands"),
+    # several payers' penalties (review 15's F family)
+    pytest.param(("SEC Obtains Judgment", "The judgment orders Gray, Hickock and Sabin to pay penalties of $40,000, "
+                  "$25,000 and $10,000, respectively.", "sec"),
+                 {"fine": {"amount": 75000, "currency": "USD"}}, id="three-figures-respectively"),
+    pytest.param(("SEC Obtains Judgment", "Landess and Sonfeld consented to the entry of a final judgment imposing a "
+                  "$25,000 and $6,500 penalty, respectively.", "sec"),
+                 {"fine": {"amount": 31500, "currency": "USD"}}, id="figures-before-one-penalty-word"),
+    pytest.param(("SEC Obtains Judgment", "The court entered a default judgment against Roger Brewer and Marc Lane, "
+                  "holding them liable for disgorgement and imposing a $100,000 penalty against each.", "sec"),
+                 {"fine": {"amount": 200000, "currency": "USD"}}, id="penalty-against-each-listed"),
+    pytest.param(("SEC Obtains Judgments", "The final judgments against Alpha LLC and Beta LLC order each of them to "
+                  "pay, jointly and severally with each other, $17,194,065 in disgorgement.", "sec"),
+                 {"confiscation": {"amount": 17194065, "currency": "USD"}}, id="each-jointly-before-the-figure"),
+    pytest.param(("SEC Settles", "Rodriguez and Dos Santos agreed to settle the SECs charges. They agreed to pay "
+                  "$1.4 million in disgorgement plus penalties of $160,000 each.", "sec"),
+                 {"fine": {"amount": 320000, "currency": "USD"}, "confiscation": {"amount": 1400000, "currency": "USD"}},
+                 id="pronoun-payers-from-sentence-before"),
+    pytest.param(("SEC Settles", "Smith agreed to pay a $50,000 penalty. Chandler agreed to a $25,000 penalty. "
+                  "Almeida agreed to an officer-and-director bar, and Raina agreed to a $50,000 penalty.", "sec"),
+                 {"fine": {"amount": 125000, "currency": "USD"}}, id="equal-figures-two-payers"),
+    pytest.param(("SEC Settles", "Smith agreed to pay a $50,000 penalty. The final judgment orders Smith to pay a "
+                  "penalty of $50,000.", "sec"),
+                 {"fine": {"amount": 50000, "currency": "USD"}}, id="one-payer-told-twice"),
+    pytest.param(("SEC Settles", "Muroff agreed to pay a penalty of $2 million. Equity Recap Account, LLC agreed to pay "
+                  "a penalty of $2 million, on a joint-and-several basis with Muroff.", "sec"),
+                 {"fine": {"amount": 2000000, "currency": "USD"}}, id="joint-and-several-hyphenated"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
                   "sentenced to 12 months and 1 day.", "sec"),
                  {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
