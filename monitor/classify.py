@@ -1315,10 +1315,12 @@ class Classifier:
                 "agreed to the entry", "agreed to a judgment", "agreed to lifetime", "stipulation",
                 "settles charges", "settle charges", "resolved its case", "settled charges", "by consent",
                 "consent final judgment", "consented to a judgment", "consented to judgment", "entered on consent",
-                "as part of the settlement", "settles all charges")
+                "as part of the settlement", "settles all charges", "partially settle", "settles sec charges",
+                "settle sec charges", "settled sec charges")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
                  "judgment against", "final order", "judgments against", "resolves the", "contempt order",
-                 "held in contempt", "found in contempt", "holding him in contempt", "holding her in contempt")
+                 "held in contempt", "found in contempt", "holding him in contempt", "holding her in contempt",
+                 "in civil contempt")
     _CHARGED = ("charg", "complaint", "alleg", "filed")
 
     _STATUS_ORDER = (("settled", _SETTLED), ("judgment", _JUDGMENT), ("charged", _CHARGED))
@@ -1331,6 +1333,14 @@ class Classifier:
     # a release about enforcing a subpoena (`SEC Seeks Court Enforcement of Agency Subpoenas`, `Court Orders X to
     # Produce Documents to SEC`): no litigation stage
     _SUBPOENA_TITLE = re.compile(r"subpoena|to produce documents")
+    # a title naming the SEC's own action beside a criminal event (`SEC Obtains Judgment Against X And X Pleads Guilty`)
+    _SEC_ACTION_TITLE = re.compile(r"\bsec (?:obtains|settles|charges|files)\b|\bobtains (?:a |final |partial )?(?:final )?"
+                                   r"judgments?\b|\bsettles? (?:sec|charges)\b")
+    # a title reporting a court's decision after a contest: an appeal, a trial, summary judgment, a finding of liability,
+    # contempt
+    _DECIDED_TITLE = re.compile(r"\bcourt of appeals\b|\bappeals court\b|\baffirms\b|\bsummary judgment\b|\bjury\b|"
+                                r"\bverdict\b|\bbench trial\b|\bafter (?:a )?trial\b|\bfinds? [^.;]{0,60}\bliable\b|"
+                                r"\bfound liable\b|\bin (?:civil )?contempt\b|\bviolating court orders?\b")
     # a release announcing that the SEC dropped its case (`SEC Voluntarily Dismisses Claims Against X`): no stage
     _DISMISSAL_TITLE = re.compile(r"\bdismiss(?:es|ed)? (?:all |its |the )?(?:claims|charges|case|action|complaint)")
 
@@ -1340,9 +1350,11 @@ class Classifier:
         as is an SEC release with no cue at all (one automaton pass finds the cues)."""
         if issuer in self._no_status_issuers:
             return None
-        if self._CRIMINAL_TITLE.search(tl) or self._SUBPOENA_TITLE.search(tl) or "subpoena enforcement" in xl[:400] or \
-                self._DISMISSAL_TITLE.search(tl):
-            return "other"
+        if self._CRIMINAL_TITLE.search(tl) and not self._SEC_ACTION_TITLE.search(tl) or self._SUBPOENA_TITLE.search(tl) or \
+                "subpoena enforcement" in xl[:400] or self._DISMISSAL_TITLE.search(tl):
+            return "other"  # (not `SEC Obtains Judgment Against X And X Pleads Guilty`: the SEC half is this case's)
+        if self._DECIDED_TITLE.search(tl):
+            return "judgment"  # a court's decision on a contested case: co-defendants' earlier settlements are history
         both = tl + "\n" + xl  # no cue holds a line break, so none spans the join
         ranks = self._STATUS_OF
         if self._STATUS_AC is not None:
@@ -1357,7 +1369,8 @@ class Classifier:
                 continue  # "the SEC seeks a final judgment": asked for, not obtained
             if rank == 0:
                 start = max(both.rfind(". ", 0, s), both.rfind("\n", 0, s), s - 200)
-                if self._EARLIER.search(both, start, s):
+                stop = both.find(". ", s, s + 60)  # (`Homex settled SEC charges earlier this year`)
+                if self._EARLIER.search(both, start, stop if stop >= 0 else s + 60):
                     continue
             best = rank
         if best is None:

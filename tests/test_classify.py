@@ -445,6 +445,22 @@ EN_CASES = [
     pytest.param(("SEC Settles", "Muroff agreed to pay a penalty of $2 million. Equity Recap Account, LLC agreed to pay "
                   "a penalty of $2 million, on a joint-and-several basis with Muroff.", "sec"),
                  {"fine": {"amount": 2000000, "currency": "USD"}}, id="joint-and-several-hyphenated"),
+    # status (reviews 14-15): the SEC half of a mixed title, contested decisions, contempt, partial settlements
+    pytest.param(("SEC Obtains Judgment Against James Roe And Roe Pleads Guilty to Federal Criminal Charges",
+                  "Roe consented to the entry of the judgment. Roe also pleaded guilty to wire fraud.", "sec"),
+                 {"status": "settled"}, id="sec-half-of-a-criminal-title"),
+    pytest.param(("Court Finds Two Brokers Liable for Fraud", "After a bench trial, the court found the brokers liable. "
+                  "Four other defendants settled without admitting or denying the allegations.", "sec"),
+                 {"status": "judgment"}, id="contested-decision-over-co-defendant-settlements"),
+    pytest.param(("Court Holds Defendants in Civil Contempt", "The court held Roe and his company in civil contempt for "
+                  "failing to comply with the judgment.", "sec"),
+                 {"status": "judgment"}, id="civil-contempt-title"),
+    pytest.param(("SEC Charges Former Mayor", "The SEC filed a complaint against Webb. Webb agreed to partially settle "
+                  "the charges.", "sec"),
+                 {"status": "settled"}, id="partially-settle"),
+    pytest.param(("SEC Charges Former Executives", "The SEC today announced charges against two former officers. The "
+                  "company settled SEC charges earlier this year without admitting or denying the allegations.", "sec"),
+                 {"status": "charged"}, id="earlier-settlement-after-the-cue"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
                   "sentenced to 12 months and 1 day.", "sec"),
                  {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
