@@ -415,7 +415,7 @@ def pair_target_names(clause: str) -> list[str]:
 # Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
 # Capital Partners), never inside a word: eBay and deVere whole, not "Bay", "Vere"; one linear scan per sentence.
 _CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|plc|"
-                      r"von|da|dos|das|du|le|di|y)(?= |,|\.|$))*")  # Latin letters with accents (Peña, Müller)
+                      r"von|da|dos|das|du|le|di|y)(?= |,|\.|;|:|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments "
                      "s.a. s.a.b. c.v. n.v. b.v. ag gmbh s.p.a. s.r.l. sarl pty pte".split())  # (foreign legal forms)
@@ -562,7 +562,7 @@ _PLURAL_END = frozenset("defendants respondents investors companies entities ind
                         "island beach republic county city province district tokens coins university college school "
                         "administration agency commission department bureau board association hospital church "
                         "institute council committee accountant relations program initiative islands carolina dakota "
-                        "rica reports link market cds interest disclosure disclosures".split())
+                        "rica reports link market cds interest disclosure disclosures concerts obligations".split())
 
 
 def _full_name(text: str, surname: str) -> str | None:
@@ -594,7 +594,8 @@ _LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer",
                   "options", "ahead of", "advance of", "announcement", "interests in", "units", "fficer", "CEO", "CFO", "COO",
                   "resident", "irector", "xecutive", "mployee", "hairman", "ontroller", "reasurer", "ccountant",
                   "onsultant", "investors", "customers", "clients", "anager", "rader", "roker", "nalyst", "anker",
-                  "orked", "mployed", "obbyist", "undraiser", "epresentative", "merge", "merging", "combine", "target", "deal", "transaction", "combination")
+                  "orked", "mployed", "obbyist", "undraiser", "epresentative", "merge", "merging", "combine", "target", "deal", "transaction", "combination",
+                  "artner", "hareholder", "tockholder", "wner", "stole", "steal", "embezzl", "siphon")
 
 
 _LEAD_AC = _ac.AhoCorasick(list(_LEAD_KEYWORDS), implementation=_ac.Implementation.DFA) if _CTX_AC is not None else None
@@ -635,6 +636,10 @@ _PLACE_LEAD = re.compile(r"(?<![A-Za-z])(?:residents? of|District of|based in|lo
                          r"State of|Commonwealth of|both of|all of|each of|lives in|living in)(?<!\bof of) $|, of $")
 
 
+# A department after a title (director of operations Karan Raina): the name that follows is the officer's own
+_DEPARTMENT = (r"(?:operations|sales|marketing|finance|accounting|compliance|research|trading|engineering|investor relations|"
+               r"business development|technology|risk|human resources|communications|underwriting|development|"
+               r"product development|strategy)")
 # (A new alternative here needs its keyword in _LEAD_KEYWORDS above, or the gate skips it.)
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself); so is
 # a party's employer (the former Chief Executive Officer of X, a director of X) and the business investors put
@@ -644,20 +649,23 @@ _TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeo
                           r"(?:the |a |an )?(?:[a-z][a-z-]*:? ){0,6}|(?:acquisition|merger|takeover|tender offer) "
                           r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
                           r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
-                          r"customers|clients) "
-                          r"(?:of|in|for|at) (?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
+                          r"customers|clients|[Pp]artner|[Ss]hareholder|[Ss]tockholder|[Oo]wner) "
+                          r"(?:of|in|for|at) (?!" + _DEPARTMENT + r" )(?:the |a |an )?(?:(?!and |or )[a-z][a-z-]* ){0,3}|"
                           r"(?:[Mm]anager|[Tt]rader|[Bb]roker|[Aa]nalyst|[Bb]anker|[Ww]orked|[Ee]mployed|[Rr]epresentatives?(?: \([A-Z]+\))?) at "
                           r"(?:the |a |an )?|(?:merge|merged|merging|combine|combined) with (?:the |a |an )?(?:[a-z][a-z-]* ){0,3}|"
                           r"(?:[Ll]obbyist|[Ff]undraiser|[Ww]orked|[Ee]mployed) (?:for|by) (?:the |a |an )?|"
                           r"(?:acquisition )?target,? |(?:agreed |plans? |planned |negotiations )?to acquire |"
-                          r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between )$")
+                          r"(?:considering |about |of )?acquiring |(?:merger|deal|transaction|combination) between |"
+                          # the victim money was taken from (stealing millions of dollars from X's pension plan)
+                          r"(?:stole|stolen|stealing|steal|embezzled|embezzling|siphoned|siphoning) [^;]{0,60}? from (?:the )?)$")
 # The vehicle a party ran, formed or paid (payments to his company X, a fund called X, formed X, through two
 # corporations, X): named as a party only where a charging word names it too. "Smith and his company X" names X
 # beside him, as a party.
-_OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its) (?:own )?(?:[a-z-]+ )?(?:company|companies|firm|firms|"
+_OWNED_LEAD = re.compile(r"(?<![A-Za-z])(?:(?<!and )(?<!, )(?:his|her|their|its) (?:own )?(?:[A-Za-z-]+-based )?(?:[a-z-]+ )?(?:company|companies|firm|firms|"
                          r"entity|entities|fund|business|corporation|corporations)|(?:fund|entity|company|firm|vehicle|"
                          r"business) (?:called|named)(?: the)?|(?:fund|firm|company|entity|business)(?:es|s)? (?:that )?(?:they|he|she) "
-                         r"(?:managed|ran|controlled|owned|operated|formed|created|founded)|(?:formed|created|set up|"
+                         r"(?:managed|ran|controlled|owned|operated|formed|created|founded)(?: and (?:managed|ran|controlled|owned|"
+                         r"operated))?:?|(?:formed|created|set up|"
                          r"established|incorporated|registered|founded|co-founded) "
                          r"(?:a |an |the |two |three )?(?:new )?(?:[a-z-]+ ){0,3}|through (?:[A-Za-z-]+ ){0,3}"
                          r"(?:corporations|companies|entities|firms)),? (?:[A-Z][a-z]+ )?$")
@@ -740,7 +748,8 @@ def _settles(text: str, run: str) -> bool:
 
 # A relief defendant: `relief defendant GCE Wealth, Inc.`, `names X, Y and Z as relief defendants`
 _RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the |\()?$")
-_RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
+_RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?(?:; (?=(?:and )?[A-Z])(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?)*"
+                           r"\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
                            r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
 _RELIEF_WORDS = re.compile(r"relief defendant")
 
@@ -748,10 +757,11 @@ _RELIEF_WORDS = re.compile(r"relief defendant")
 def _relief_near(at: list[int], lo: int, hi: int) -> bool:
     """A "relief defendant" starts within _RELIEF_AFTER's reach of lo (and before hi)."""
     k = bisect_left(at, lo)
-    return k < len(at) and at[k] < min(hi, lo + 200)
+    return k < len(at) and at[k] < min(hi, lo + 320)
 
 
 _LIST_GAP = re.compile(r",? (?:and )?(?:the )?")
+_OWNED_GAP = re.compile(r"[,;]? (?:and )?(?:the )?")
 _RENAMED = ("now known as ", "renamed ", "formerly known as ", "f/k/a ", "a/k/a ", "also known as ", "now called ")
 _ALIAS_BEFORE = re.compile(r"\((?:also known as|a/k/a|aka|f/k/a|formerly known as|known as) $")
 # A lone word after these and before these is a party named by surname: `charges Mustapha with violating`
@@ -781,6 +791,30 @@ def _known_word(word: str, found: dict[str, dict], skipped: list[str]) -> bool:
     Alberto Chang-Rajii, Stratocomm of StratoComm Corporation): a short form, not another party."""
     low = word.lower()
     return any(low in re.split(r"[\s,.-]+", n.lower()) for n in [r["name"] for r in found.values()] + skipped)
+
+
+# Job titles and departments that open a run before a person's name (Accounting Manager Laura Sanford, Director of
+# Contract Fulfillment and Sales Operations Steven R. Sabin): never part of the name
+_ROLE_WORD = re.compile(r"(?:Director|Directors|Manager|Managing|Portfolio|Accounting|Controller|Treasurer|Secretary|Analyst|"
+                        r"Representative|Registered|Operations|Sales|Marketing|Fulfillment|Contract|Assistant|Associate|"
+                        r"Deputy|Head|Trader|Broker|Chief|Senior|Vice|President|Executive|Officer|Chairman|General|"
+                        r"Counsel|Principal|Financial|Operating|Compliance|Investment|Relationship|Former|CEO|CFO|COO|CCO)")
+
+
+_CORE_ROLE = frozenset("Director Directors Manager Officer President Chairman Controller Treasurer Secretary Analyst "
+                       "Representative Counsel Operations Sales Fulfillment CEO CFO COO CCO Head Deputy Assistant".split())
+
+
+def _strip_roles(words: list[str]) -> list[str] | None:
+    """The words after the leading job-title words, when at least two (a name) remain; None when the run is a title
+    alone. Words that also open firms' names (Portfolio Advisors Alliance, Financial Management Strategies) are a
+    title only beside a core title word (Portfolio Manager)."""
+    k = 0
+    while k < len(words) and _ROLE_WORD.fullmatch(words[k]):
+        k += 1
+    if not any(w in _CORE_ROLE for w in words[:k]):
+        return words
+    return words[k:] if len(words) - k >= 2 else None
 
 
 def _bare_surname(word: str, stop: frozenset[str]) -> bool:
@@ -910,6 +944,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     read = opening + later
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
     owned_at: list[int] | None = None  # where _OWNED_KEYS occur, found on first need
+    owned_end = -1  # where the last owned vehicle's run ended
     relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
     relief_end = -1  # where the last relief defendant's run ended
     relief_runs: list[str] = []
@@ -979,10 +1014,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
           if owned_at is None:
               owned_at = _owned_keys(text)
           k = bisect_left(owned_at, max(a, m.start() - 70))
-          if k < len(owned_at) and owned_at[k] < m.start() and \
-                  _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and \
-                  not _named_as_party(text, run, a, b) and not _settles(text, run):
-              skipped.append(run)  # his company X, a fund called X, formed X: the vehicle, a party only if charged
+          if (owned_end >= a and _OWNED_GAP.fullmatch(text, owned_end, m.start()) or  # (its own "and" is no charge)
+                  k < len(owned_at) and owned_at[k] < m.start() and
+                  _OWNED_LEAD.search(text, max(a, m.start() - 70), m.start()) and not _named_as_party(text, run, a, b)) \
+                  and not _settles(text, run):
+              skipped.append(run)  # his company X, a fund called X, formed X: the vehicle, a party only if charged;
+              owned_end = m.end()  # so are the vehicles listed after it (funds he owned: A, LLC; B, LLC; and C, LLC)
               continue
           stock_after = _STOCK_AFTER.match(text, m.end()) if run[run.rfind(" ") + 1:][:1].isupper() else None
           if role or stock_after or text.startswith(("of ", "by ", "in ", "at "), m.start() - 3) or \
@@ -1030,6 +1067,9 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   continue
           if "-" in run or ", " in run:
               pieces = [p for piece in pieces for p in _split_list(_after_based(piece))]
+          if ", " not in run and text.startswith(" in ", m.start() - 4) and \
+                  not any(_entity_name(p.removesuffix(" and").removesuffix(" &")) for p in pieces):
+              continue  # places (traded from addresses in Beijing and Palo Alto): people are not "in" a name
           for part in pieces:
             if part.startswith("of "):
                 continue  # "Woodbridge Group of Companies LLC, of Sherman Oaks, California": a place
@@ -1078,7 +1118,10 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                         not any((sk := _name_key(_after_based(x))).endswith(key) or sk.startswith(key) for x in skipped) and \
                         not any(r["name"].startswith(name + " ") for r in found.values()):  # (PAC-3 Film Fund LLC
                     found.setdefault(key, {"name": name, "type": "institution"})  # then its short form PAC-3 Film Fund)
-            elif 2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \
+            elif _ROLE_WORD.fullmatch(words[0]) and (words := _strip_roles(words)) is None:
+                continue  # a title alone (Managing Director, Portfolio Manager)
+            elif (name := " ".join(words)) and \
+                    2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \
                     not (len(words) == 2 and words[0] in _PLACE_OPENERS) and \
                     not any(w.lower().rstrip(".") in stop and not _INITIAL.match(w) for w in words) and \
                     not any(name in r["name"] for r in found.values()) and not any(name in x for x in skipped) or name in ("Jr", "Sr"):

@@ -1299,6 +1299,32 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Solomon RC Ali (also known as Richard M. Carter) and Earnest H. (Woody) DeLong, Jr. with fraud.",
      ["Solomon RC Ali", "Earnest H. DeLong Jr."]),
     ("The SEC charged Edward Chen (a/k/a Jianqiao Chen and Jian Chen) with fraud.", ["Edward Chen"]),
+    # reviews 14-15: job titles before a name or alone, a department after a title, places after "in", employers,
+    # shareholdings and victims, an owned vehicle described by its city, a list of owned funds, a semicolon list of
+    # relief defendants, a name before a semicolon keeps its legal suffix
+    ("The SEC today charged Axesstel Inc., its former Chief Executive Officer Clark Hickock, and its former Director of "
+     "Contract Fulfillment and Sales Operations Steven R. Sabin with fraud.", ["Axesstel Inc.", "Clark Hickock", "Steven R. Sabin"]),
+    ("The SEC charged the company's former CFO, Patrick Roe, and its Accounting Manager Laura Sanford with fraud.",
+     ["Patrick Roe", "Laura Sanford"]),
+    ("The SEC charged John Doe, who acted as Managing Director or Portfolio Manager of a fake entity, with fraud.", ["John Doe"]),
+    ("According to the complaint, director of operations Karan Raina helped inflate revenue. The SEC charged Raina with "
+     "fraud.", ["Karan Raina"]),
+    ("The SEC charged Chen Wei with insider trading. According to the complaint, Chen traded from addresses in Beijing "
+     "and Palo Alto.", ["Chen Wei"]),
+    ("The SEC charged John Roe, a partner at Summitview Capital Management Ltd., with insider trading.", ["John Roe"]),
+    ("The SEC charged John Roe, a major shareholder in Las Vegas-based Empowered Products Inc., with fraud.", ["John Roe"]),
+    ("The SEC charged John S. Jumper with fraud for stealing millions of dollars from Snow Shoe Refractories, LLCs pension "
+     "plan.", ["John S. Jumper"]),
+    ("The SEC charged Jose Calleja with fraud, alleging he solicited investments through his Miami-based company Tower "
+     "Trade Group USA LLC.", ["Jose Calleja"]),
+    ("The SEC charged Ken Fossum with fraud involving three investment funds he owned and controlled: Accelerated Asset "
+     "Group, LLC; Beta Fund, LLC; and Gamma Fund, LLC.", ["Ken Fossum"]),
+    ("The SECs complaint charges Andy Chen and Aero Space Port International Group Inc. with fraud. The SECs complaint "
+     "also charges North American Trade Zone Industries, LLC; EVF, Inc.; Sun Basin Orchards, LLC; and Heidi Chen as "
+     "relief defendants.", ["Andy Chen", "Aero Space Port International Group Inc."]),
+    ("The SEC charged Jay Belson and five entities, Smarte Real Estate Investments, Inc.; Jack Rockman, LLC; and John "
+     "Blackstone, LLC, with fraud.", ["Jay Belson", "Smarte Real Estate Investments Inc.", "Jack Rockman LLC",
+                                      "John Blackstone LLC"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
