@@ -33,6 +33,8 @@ _JOINT_SEVERAL = re.compile(r"joint(?:ly)?[- ]and[- ]several")
 _LIFETIME = re.compile(r"permanent|lifetime|for life")
 _N_YEAR = re.compile(r"\b([0-9]+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year")
 _SCHEME_WORDS = re.compile(r"ponzi|promissory|prime bank|offering fraud")
+_REGISTERED_WORDS = re.compile(r"registration statement|prospectus|\bipos?\b|initial public offering|\bs-1\b|registered offering|"
+                               r"public offering|shell|sham")
 _DISG_OR_INTEREST = re.compile(r"disgorg|interest")
 _FIGURE = r"(?:us\$|\$|£|€)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"  # a money figure, lower-cased
 # the next figure of a per-payer list: " for Perlstein; $307,510.15"
@@ -333,6 +335,9 @@ _LIST_SEP = re.compile(r",? and |, ")
 _FIGURE_RX = re.compile(_FIGURE)
 _FIGS_BEFORE = re.compile(r"(?:" + _FIGURE + r"\s*(?:,\s*and\s+|,\s*|\s+and\s+))+$")
 _RESP_AFTER_KW = re.compile(r",?\s+respectively\b")
+# figures of a payer list whose last figure names the remedy: "$X, RST5 to pay a total of $Y, and Koga to pay a total of "
+_PAYER_CHAIN = re.compile(r"(?:" + _FIGURE + r",? (?:and )?[a-z0-9][\w.&'-]*(?: [a-z0-9][\w.&'-]*){0,4} to pay "
+                          r"(?:a total of |approximately |about )?)+$")
 _NAME_LIST = re.compile(r"((?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})(?:, (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))*,? "
                         r"and (?:[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4}))\b")
 _LIST_STOP = frozenset("the sec securities exchange commission court district judge honorable act rule section u.s. "
@@ -402,6 +407,9 @@ _MONEY_LABELS = frozenset({"fine", "confiscation", "restitution", "penalty", "di
 _MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b")
 
 
+# a penalty figure owed under a criminal resolution with prosecutors, not to the SEC
+_CRIMINAL_RESOLUTION = re.compile(r"[^.;]{0,60}?\b(?:in|under|as part of|pursuant to) (?:a|an|its|the) (?:deferred prosecution|"
+                                  r"non-prosecution|plea) agreement|[^.;]{0,40}?\bcriminal (?:penalty|fine)")
 _FIGURE_AT = re.compile(r"(?:us\$|\$|£|€)\s?[0-9]")
 # a money remedy's own figure just before it ("a $160,000 penalty", "$5,000 in civil penalties") or after it
 # ("a penalty of $160,000"); the remedy may be the figure itself (the amounts pass)
@@ -988,6 +996,8 @@ class Classifier:
                         continue
                     if kind == "fine" and criminal_ctx.search(sent):
                         continue  # criminal fines are a sanction, not the civil penalty total
+                    if _CRIMINAL_RESOLUTION.match(sent, rel):
+                        continue  # "a $283 million penalty in a deferred prosecution agreement with the DOJ"
                     joint = _JOINT_SEVERAL.search(sent[rel: rel + 80]) is not None
                     if ccy != currency:
                         continue  # another authority's penalty in another currency (an FCA fine in an SEC release)
@@ -1032,10 +1042,12 @@ class Classifier:
     def _en_resolve_violations(v: dict[str, str]) -> None:
         """Boundary rules between overlapping English ids (taxonomy boundary notes)."""
         # A false registration statement in a registered offering is fraudulent_issuance, not offering_fraud, unless
-        # investors were also solicited into a specific scheme (Ponzi etc.).
-        if "fraudulent_issuance" in v and "offering_fraud" in v and not _SCHEME_WORDS.search(
-                                                                                   v["offering_fraud"].lower()):
-            v.pop("offering_fraud")
+        # investors were also solicited into a specific scheme (Ponzi etc.), or the offering-fraud evidence is another
+        # sale than the registered one (its sentence names no registration statement, prospectus, IPO or S-1)
+        if "fraudulent_issuance" in v and "offering_fraud" in v:
+            ev = v["offering_fraud"].lower()
+            if not _SCHEME_WORDS.search(ev) and (_REGISTERED_WORDS.search(ev) or v["offering_fraud"] == v["fraudulent_issuance"]):
+                v.pop("offering_fraud")
 
     def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str, ctx: _Ctx) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
@@ -1254,6 +1266,15 @@ class Classifier:
             if a:
                 taken.add(pos)
                 out.append((float(a.value), pos, "disgorgement", a.currency))
+                if g == "amt2" and " to pay " in sent:
+                    # "ordered Uninvest to pay a total of $4,815,892, RST5 to pay a total of $2,018,765, and Koga to pay a
+                    # total of $528,344 in disgorgement": every payer's figure shares the tail
+                    chain = _PAYER_CHAIN.search(sent, max(0, pos - 400), pos)
+                    for fm in _FIGURE_RX.finditer(sent, chain.start(), pos) if chain else ():
+                        b2 = am.parse_amount_en(fm.group(0), default_currency=currency)
+                        if b2 and fm.start() not in taken:
+                            taken.add(fm.start())
+                            out.append((float(b2.value), fm.start(), "disgorgement", b2.currency))
                 # "disgorgement of $1,519,213 and $1,350,734, respectively": one figure per party, all disgorgement
                 # (not after "disgorgement and prejudgment interest of $X and $Y, respectively": X, then interest)
                 more_end = -1
@@ -1316,7 +1337,7 @@ class Classifier:
                 "settles charges", "settle charges", "resolved its case", "settled charges", "by consent",
                 "consent final judgment", "consented to a judgment", "consented to judgment", "entered on consent",
                 "as part of the settlement", "settles all charges", "partially settle", "settles sec charges",
-                "settle sec charges", "settled sec charges")
+                "settle sec charges", "settled sec charges", "settle sec action", "settles sec action")
     _JUDGMENT = ("final judgment", "verdict", "summary judgment", "default judgment", "court of appeals",
                  "judgment against", "final order", "judgments against", "resolves the", "contempt order",
                  "held in contempt", "found in contempt", "holding him in contempt", "holding her in contempt",

@@ -461,6 +461,41 @@ EN_CASES = [
     pytest.param(("SEC Charges Former Executives", "The SEC today announced charges against two former officers. The "
                   "company settled SEC charges earlier this year without admitting or denying the allegations.", "sec"),
                  {"status": "charged"}, id="earlier-settlement-after-the-cue"),
+    # reviews 14-15, single wordings that recur in the corpus
+    pytest.param(("SEC Charges Former Stockbroker", "The complaint alleges that Kohli filed false mutual fund registration "
+                  "statements with the SEC. Kohli also fraudulently raised more than $3.2 million from at least 120 investors.",
+                  "sec"),
+                 {"violations": ["fraudulent_issuance", "offering_fraud"]}, id="registered-and-another-sale"),
+    pytest.param(("SEC Charges Shell Factory", "Panos filed false registration statements for shell companies and executed "
+                  "a sham private offering to further his scheme.", "sec"),
+                 {"violations": ["fraudulent_issuance"]}, id="shell-factory-sham-offering"),
+    pytest.param(("Promoter in Securities Kickback Scheme Barred", "Henderson arranged secret kickbacks to a fund "
+                  "representative in exchange for having the fund buy stock in certain companies.", "sec"),
+                 {"violations": ["market_manipulation"]}, id="kickbacks-for-purchases"),
+    pytest.param(("SEC Settles Newsletter Case", "The SEC alleged that the newsletter company defrauded subscribers "
+                  "through false statements. The SEC has warned investors that investment newsletters can be used as "
+                  "tools for fraud, noting in an investor alert to beware of promises of guaranteed returns.", "sec"),
+                 {"violations": ["adviser_fiduciary_breach"]}, id="investor-alert-boilerplate"),
+    pytest.param(("SEC Obtains Asset Freeze", "The judge granted an asset freeze and issued an order to show cause why an "
+                  "injunction and other relief should not be issued.", "sec"),
+                 {"sanctions": ["asset_freeze"]}, id="order-to-show-cause"),
+    pytest.param(("SEC Charges Repeat Offender", "Hatfield is a repeat offender whose prior securities schemes resulted in "
+                  "a criminal conviction, injunctions and penny-stock bars. The SEC is seeking a court injunction.", "sec"),
+                 {"sanctions": []}, id="repeat-offender-history"),
+    pytest.param(("SEC Charges Pharmaceutical Company", "Teva must pay $236 million in disgorgement and interest to the SEC "
+                  "plus a $283 million penalty in a deferred prosecution agreement with the U.S. Department of Justice.",
+                  "sec"),
+                 {"fine": None}, id="penalty-under-a-deferred-prosecution-agreement"),
+    pytest.param(("SEC Charges Adviser", "The U.S. Attorneys Office for the Southern District of New York, which "
+                  "conducted a parallel investigation of this matter, today announced charges against Ahuja.", "sec"),
+                 {"sanctions": ["criminal_charges_parallel"]}, id="us-attorney-far-from-its-verb"),
+    pytest.param(("Stock Promoters Charged with Market Manipulation Settle SEC Action", "The court entered final "
+                  "judgments against the promoters.", "sec"),
+                 {"status": "settled"}, id="settle-sec-action-title"),
+    pytest.param(("SEC Obtains Final Judgments", "The judgments ordered Uninvest to pay a total of $4,815,892, RST5 to pay "
+                  "a total of $2,018,765, and Koga to pay a total of $528,344 in disgorgement plus prejudgment interest.",
+                  "sec"),
+                 {"confiscation": {"amount": 7363001, "currency": "USD"}}, id="payer-chain-disgorgement"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
                   "sentenced to 12 months and 1 day.", "sec"),
                  {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
