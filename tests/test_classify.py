@@ -496,6 +496,10 @@ EN_CASES = [
                   "a total of $2,018,765, and Koga to pay a total of $528,344 in disgorgement plus prejudgment interest.",
                   "sec"),
                  {"confiscation": {"amount": 7363001, "currency": "USD"}}, id="payer-chain-disgorgement"),
+    pytest.param(  # an earlier release's title cited by number and date tells that release's news, not this one's
+        ("Florida Resident Ordered to Jail", "The court found Rodrigues in civil contempt. See Litigation Release No. 22992 "
+         "(May 13, 2014) (Criminal Charges Filed Against Two Principals of Massachusetts-Based Telexfree).", "sec"),
+        {"sanctions": []}, id="cited-release-title"),
     pytest.param(("SEC Obtains Judgment", "The judgment imposes five-year officer-director and penny stock bars. He was "
                   "sentenced to 12 months and 1 day.", "sec"),
                  {"sanctions": ["ban_from_office", "market_ban", "criminal_charges_parallel", "imprisonment"]},
