@@ -414,7 +414,7 @@ def pair_target_names(clause: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- en respondents
 # Runs of capitalised words (with "of", "and", "&" and name particles inside; a firm may open with a digit: 3G
 # Capital Partners), never inside a word: eBay and deVere whole, not "Bay", "Vere"; one linear scan per sentence.
-_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&-]*|of|and|&|de|del|la|van|plc|"
+_CAP_RUN = re.compile(r"(?<![0-9A-Za-zÀ-ÖØ-öø-ÿĀ-ſ])(?:[a-z]{1,3}(?=[A-Z]))?[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&/-]*(?:,? (?:\([A-Z][a-z]+\) )?(?:[0-9]?[A-ZÀ-ÖØ-Þ][A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ.'&/-]*|of|and|&|de|del|la|van|plc|"
                       r"von|da|dos|das|du|le|di|y)(?= |,|\.|;|:|$))*")  # Latin letters with accents (Peña, Müller)
 _ORG_END = frozenset("plc llc l.l.c. inc inc. incorporated corp corp. corporation ltd ltd. limited partnership lp l.p. llp co. company "
                      "holdings partners group fund trust capital management advisors advisers investments "
@@ -590,7 +590,7 @@ def _full_name(text: str, surname: str) -> str | None:
 
 
 # Every _TARGET_LEAD match holds one of these whole: where none lies in a window, the regex need not run there.
-_LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "tender offer", "shares", "stock", "securities",
+_LEAD_KEYWORDS = ("acquisition", "acquir", "merger", "takeover", "buyout", "tender offer", "shares", "stock", "securities",
                   "options", "ahead of", "advance of", "announcement", "interests in", "units", "fficer", "CEO", "CFO", "COO",
                   "resident", "irector", "xecutive", "mployee", "hairman", "ontroller", "reasurer", "ccountant",
                   "onsultant", "investors", "customers", "clients", "anager", "rader", "roker", "nalyst", "anker",
@@ -644,9 +644,9 @@ _DEPARTMENT = (r"(?:operations|sales|marketing|finance|accounting|compliance|res
 # The company whose securities were traded, or that was acquired, is named after these (not a party itself); so is
 # a party's employer (the former Chief Executive Officer of X, a director of X) and the business investors put
 # money in (defrauding investors in X). A firm charged as well is named after a charging word too (_named_as_party).
-_TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|tender offer|shares|stocks?|securities|"
+_TARGET_LEAD = re.compile(r"(?<![A-Za-z])(?:(?:acquisition|acquired|merger|takeover|buyout|tender offer|shares|stocks?|securities|"
                           r"options|ahead of|in advance of|announcement|interests in|units (?:of|in)) (?:of |by |for )?"
-                          r"(?:the |a |an )?(?:[a-z][a-z-]*:? ){0,6}|(?:acquisition|merger|takeover|tender offer) "
+                          r"(?:the |a |an )?(?:(?:[A-Z][a-z]+ )?[A-Z][A-Za-z.]*-based )?(?:[a-z][a-z-]*:? ){0,6}|(?:acquisition|merger|takeover|tender offer) "
                           r"(?:of|for) [^;]{1,40}? by (?:the )?|(?:[Oo]fficer|CEO|CFO|COO|[Pp]resident|[Dd]irectors?|"
                           r"[Ee]xecutive|[Ee]mployee|[Cc]hairman|[Cc]ontroller|[Tt]reasurer|[Aa]ccountant|[Cc]onsultant|investors|"
                           r"customers|clients|[Pp]artner|[Ss]hareholder|[Ss]tockholder|[Oo]wner) "
@@ -694,13 +694,27 @@ _STOCK_AFTER = re.compile(r",? (?:common stock|stock|shares|securities|call opti
                           r"accountants?|attorneys?|lawyers?|consultants?|board members?|portfolio managers?|"
                           r"investment bankers?|bankers?|(?:was|were|is) (?:going|about|set|planning|expected) to "
                           r"(?:merge|be acquired|be bought)|(?:would|will) (?:merge|be acquired)|agreed to (?:merge|be acquired)|"
-                          r"(?:publicly )?announced (?:a |an |its |the )?(?:merger|acquisition|tender offer))\b")
+                          r"(?:jointly |publicly )?announced (?:a |an |its |the )?(?:[A-Z][A-Za-z]*s )?(?:planned |proposed )?"
+                          r"(?:merger|acquisition|tender offer))\b")
 _OWNER_BEFORE = re.compile(r"(?:owner|founder|principal|sole|partner),? and $")  # his own firm: the owner and CEO of X
 # Words that end a descriptor before a name: the name is someone's (his company X) or the object of an act (tipped X).
 _DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|that|to|(?<!merge )(?<!merged )(?<!merging )"
-                              r"(?<!combine )(?<!combined )with|and (?:often|also|then)|(?!acquired\b)[a-z]+ed)\s+"
+                              r"(?<!combine )(?<!combined )with|and (?:often|also|then)|(?<!-)(?!acquired\b)[a-z]+ed)\s+"
                               r"(?:[a-z][a-z-]* ){0,5}$")
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
+
+
+def _in_title(run: str, title: str) -> bool:
+    """Every name of the run (less legal suffixes and commas) is in the title: a party the release is about."""
+    flat = title.replace(",", "")
+    run = run.split("., ")[0].rstrip(".")  # (Sharon Nunamaker., The: the scrape glued the next sentence on)
+    for piece in run.replace(",", "").split(" and "):
+        words = piece.split()
+        while len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_SUFFIX:
+            words.pop()
+        if not words or " ".join(words) not in flat:
+            return False
+    return True
 
 
 def _run_head(run: str) -> str:
@@ -752,6 +766,7 @@ _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?(?:; (?=(?:
                            r"\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
                            r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
 _RELIEF_WORDS = re.compile(r"relief defendant")
+_RELIEF_TITLE = re.compile(r"[Rr]elief [Dd]efendant|[Rr]ecipients? of (?:[Ii]llicit|[Ii]ll-[Gg]otten|[Ff]raudulent|[Ii]nvestor)")
 
 
 def _relief_near(at: list[int], lo: int, hi: int) -> bool:
@@ -805,14 +820,18 @@ _CORE_ROLE = frozenset("Director Directors Manager Officer President Chairman Co
                        "Representative Counsel Operations Sales Fulfillment CEO CFO COO CCO Head Deputy Assistant".split())
 
 
+def _is_role(word: str) -> bool:
+    return all(_ROLE_WORD.fullmatch(p) for p in word.split("/"))  # (CEO/President)
+
+
 def _strip_roles(words: list[str]) -> list[str] | None:
     """The words after the leading job-title words, when at least two (a name) remain; None when the run is a title
     alone. Words that also open firms' names (Portfolio Advisors Alliance, Financial Management Strategies) are a
     title only beside a core title word (Portfolio Manager)."""
     k = 0
-    while k < len(words) and _ROLE_WORD.fullmatch(words[k]):
+    while k < len(words) and _is_role(words[k]):
         k += 1
-    if not any(w in _CORE_ROLE for w in words[:k]):
+    if not any(p in _CORE_ROLE for w in words[:k] for p in w.split("/")):
         return words
     return words[k:] if len(words) - k >= 2 else None
 
@@ -945,7 +964,9 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     dismissals, residents = "dismiss" in text, "resident" in text  # (gates for the regexes below)
     owned_at: list[int] | None = None  # where _OWNED_KEYS occur, found on first need
     owned_end = -1  # where the last owned vehicle's run ended
-    relief = ("elief defendant" in text or "elief Defendant" in text) and "relief defendant" not in title.lower()
+    # (a title about the relief defendants, or naming one, keeps them: "... Against Promoter and Recipients of Illicit
+    # Proceeds", "Final Judgment against Ascenergy LLC, Joseph Gabaldon, and Alanah Energy, LLC")
+    relief = ("elief defendant" in text or "elief Defendant" in text) and not _RELIEF_TITLE.search(title)
     relief_end = -1  # where the last relief defendant's run ended
     relief_runs: list[str] = []
     relief_at = [k.start() for k in _RELIEF_WORDS.finditer(text)] if relief else []
@@ -982,7 +1003,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()) or \
                   text.endswith(_RENAMED, a, m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
-          if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
+          if relief and not _in_title(run, title) and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
                          _RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or
                          _relief_near(relief_at, m.end(), b) and (ra := _RELIEF_AFTER.match(text, m.end(), b)) is not None and
@@ -1026,7 +1047,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   text.startswith("for ", m.start() - 4) or text.startswith(("target, ", "acquire ", "between "), m.start() - 8) \
                   or text.startswith("acquiring ", m.start() - 10) or \
                   text.find(" of ", max(a, m.start() - 60), m.start()) >= 0 or \
-                  text.find(" with ", max(a, m.start() - 40), m.start()) >= 0:  # (merge with privately-held X)
+                  text.find(" with ", max(a, m.start() - 40), m.start()) >= 0 or \
+                  text.find(" by ", max(a, m.start() - 60), m.start()) >= 0:  # (merge with privately-held X; acquired by)
               tl = role or stock_after
               if not tl:
                   if lead_kw is None:
@@ -1054,6 +1076,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
               run = pre + ", " + run if run else pre
           if not run:
               continue
+          if run.endswith((" and", " &")):  # (Sedona Oil and Gas Corporation and its president: the list goes on)
+              run = run[:run.rfind(" ")]
           pieces = _AND_CAP.split(run) if " and " in run else [run]
           if len(pieces) > 1:
               pieces = _join_and_firms(text, pieces)
@@ -1118,7 +1142,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                         not any((sk := _name_key(_after_based(x))).endswith(key) or sk.startswith(key) for x in skipped) and \
                         not any(r["name"].startswith(name + " ") for r in found.values()):  # (PAC-3 Film Fund LLC
                     found.setdefault(key, {"name": name, "type": "institution"})  # then its short form PAC-3 Film Fund)
-            elif _ROLE_WORD.fullmatch(words[0]) and (words := _strip_roles(words)) is None:
+            elif _is_role(words[0]) and (words := _strip_roles(words)) is None:
                 continue  # a title alone (Managing Director, Portfolio Manager)
             elif (name := " ".join(words)) and \
                     2 <= len(words) <= 4 and words[-1].lower() not in _PLURAL_END and not _DIGIT.search(name) and \
@@ -1131,7 +1155,7 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
     if relief_runs:  # a firm named by its short form among the relief defendants (names the Blackstone Group, Afcon and
         # Debra Davis as relief defendants), in full elsewhere (the Blackstone Group, Inc. and Afcon Communications, Inc.)
         short = {p.strip() for r in relief_runs for q in r.split(", ") for p in q.split(" and ") if p.strip()}
-        for key in [k for k, r in found.items() if r["type"] == "institution" and
+        for key in [k for k, r in found.items() if r["type"] == "institution" and not _in_title(r["name"], title) and
                     any(r["name"] == p or r["name"].startswith(p + " ") for p in short)]:
             del found[key]
     return list(found.values())

@@ -1364,10 +1364,36 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Jay Belson and five entities, Smarte Real Estate Investments, Inc.; Jack Rockman, LLC; and John "
      "Blackstone, LLC, with fraud.", ["Jay Belson", "Smarte Real Estate Investments Inc.", "Jack Rockman LLC",
                                       "John Blackstone LLC"]),
+    # a firm with "and" in its name before "and its president"; the partner or target of a deal described by its city
+    # ("acquired by New York-based private equity firm X", "a buyout of Silicon Valley-based X", "before it and X A/S
+    # jointly announced"); a double title before a name
+    ("The SEC filed an action against Dallas-based Sedona Oil and Gas Corporation and its president, Kenneth W. "
+     "Crumbley, Jr., to stop the fraud.", ["Sedona Oil and Gas Corporation", "Kenneth W. Crumbley Jr."]),
+    ("The SEC charged Ann Roe with trading ahead of the announcement that the company would be acquired by New "
+     "York-based private equity firm Apollo Global Management, LLC.", ["Ann Roe"]),
+    ("The SEC charged Guolin Ma with trading while advising two firms as they pursued a buyout of Silicon Valley-based "
+     "OmniVision Technologies, a maker of devices.", ["Guolin Ma"]),
+    ("The SEC charged Robert M. Morano with buying shares in the company before it and DSV Air & Sea Holdings A/S jointly "
+     "announced UTis acquisition.", ["Robert M. Morano"]),
+    ("The SEC charged the company and its CEO/President Chad R. Deucher with fraud.", ["Chad R. Deucher"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
     assert [r["name"] for r in out["respondents"]] == names
+
+
+def test_english_relief_defendants_the_title_names(clf):
+    text = ("The court entered judgments against Dwayne Edwards, several entities Edwards used, and relief defendant "
+            "Sharon Nunamaker., The judgment against Nunamaker orders her to pay disgorgement.")
+    named = clf.classify("SEC Obtains Judgments Against Dwayne Edwards, Edwards Entities, and Sharon Nunamaker", text,
+                         source="sec")
+    other = clf.classify("SEC Obtains Judgments Against Dwayne Edwards", text, source="sec")
+    assert [r["name"] for r in named["respondents"]] == ["Dwayne Edwards", "Sharon Nunamaker"]
+    assert [r["name"] for r in other["respondents"]] == ["Dwayne Edwards"]
+    proceeds = clf.classify("SEC Obtains Final Judgments Against Promoter and Recipients of Illicit Proceeds",
+                            "The judgments ordered relief defendant Uninvest Financial Services Corp. to pay a total of "
+                            "$4,815,892.", source="sec")
+    assert [r["name"] for r in proceeds["respondents"]] == ["Uninvest Financial Services Corp."]
 
 
 def test_english_relief_defendants_when_the_release_is_about_them(clf):
