@@ -704,6 +704,12 @@ _DESCRIPTOR_STOP = re.compile(r"\b(?!to acquire )(?:his|her|their|its|who|which|
 _PARTY_LEAD = re.compile(r"(?:charged|charges|charging|against|sued|enjoin\w*|defendants?|respondents?|and) (?:the )?$", re.I)
 
 
+# A place's abbreviation that ended a sentence the splitter could not cut (Washington, D.C. Instead, the complaint ...;
+# Boston, Mass. Smith said ...): what follows is the next sentence
+_NEXT_SENTENCE = re.compile(r"(?:^|(?<= ))(?:D\.C|Mass|Fla|Calif|Tex|Pa|Va|Ga|Ill|Ariz|Nev|Colo|Conn|Mich|Minn|Okla|Ore|Tenn|"
+                            r"Wis|Md|Mo|Ala|Ky|La|Miss|Wash|N\.Y|N\.J)\. (?=[A-Z])")
+
+
 def _in_title(run: str, title: str) -> bool:
     """Every name of the run (less legal suffixes and commas) is in the title: a party the release is about."""
     flat = title.replace(",", "")
@@ -982,6 +988,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
         judge = text.find("Judge", a, b) >= 0 or text.find("Honorable", a, b) >= 0 or text.find("Magistrate", a, b) >= 0
         for m in _CAP_RUN.finditer(text, a, b):
           run = m.group()
+          if ". " in run and (cut := _NEXT_SENTENCE.search(run)):
+              run = run[:cut.end() - 1]  # (Washington, D.C. Instead, the complaint ...: the next sentence's opener)
           if " " not in run and run not in ("Jr", "Sr"):
               # one word is a name only as the object of a charging verb (charges Mustapha with, enjoins Hallas
               # from): the full name the release gave elsewhere, else the surname as the release uses it

@@ -1376,6 +1376,9 @@ def test_english_respondents_past_the_opening(clf):
     ("The SEC charged Robert M. Morano with buying shares in the company before it and DSV Air & Sea Holdings A/S jointly "
      "announced UTis acquisition.", ["Robert M. Morano"]),
     ("The SEC charged the company and its CEO/President Chad R. Deucher with fraud.", ["Chad R. Deucher"]),
+    # a place abbreviation that ended a sentence the splitter kept whole
+    ("The SEC charged Digi Outdoor Media Inc. with fraud in selling signs around Washington, D.C. Instead, the complaint "
+     "alleges that the company kept the money.", ["Digi Outdoor Media Inc."]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
