@@ -410,6 +410,9 @@ _MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b"
 # a penalty figure owed under a criminal resolution with prosecutors, not to the SEC
 _CRIMINAL_RESOLUTION = re.compile(r"[^.;]{0,60}?\b(?:in|under|as part of|pursuant to) (?:a|an|its|the) (?:deferred prosecution|"
                                   r"non-prosecution|plea) agreement|[^.;]{0,40}?\bcriminal (?:penalty|fine)")
+_FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
+_DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")
+_META_COL = re.compile(r"文号|机关|日期|金额|序号|名称|姓名|当事人")
 _FIGURE_AT = re.compile(r"(?:us\$|\$|£|€)\s?[0-9]")
 # a money remedy's own figure just before it ("a $160,000 penalty", "$5,000 in civil penalties") or after it
 # ("a penalty of $160,000"); the remedy may be the figure itself (the amounts pass)
@@ -636,8 +639,10 @@ class Classifier:
         if table and not source:
             issuer = ex.find_issuer(table.get("处理机构", ""), "", None) or issuer
         if table:
-            facts = "。".join(v for k, v in table.items() if k in ("违规领域", "违规事实", "案由", "主要违法违规事实", "法律依据") and v)
-            decision = "。".join(v for k, v in table.items() if k in ("处罚类型", "处罚决定", "行政处罚内容", "处罚内容") and v)
+            # columns by what their headers say (the regulators' exports name them differently: 违规事实, 主要违法违规行为,
+            # 主要违法违规事实(案由), 违法行为类型; 处罚类型, 行政处罚内容, 行政处罚决定); never a number, an authority or a date
+            facts = "。".join(v for k, v in table.items() if v and _FACT_COL.search(k) and not _META_COL.search(k))
+            decision = "。".join(v for k, v in table.items() if v and _DECISION_COL.search(k) and not _META_COL.search(k))
             body = f"{facts}。\n处罚决定:{decision}。" if decision else f"{facts}。"
         else:
             body = x
@@ -675,6 +680,13 @@ class Classifier:
         respondents = ex.respondents_zh(t, x, sectors, table)
         self._attach_zh(respondents, pairs, params, sectors)
 
+        # A gatekeeper's case (auditor, sponsor, law firm): the false statements are the client's documents or the
+        # gatekeeper's own report, told as the facts of its failure; the client's disclosure breach is not the
+        # respondents' (dev csrc-2022-zhongtianguofu labels the sponsor's case intermediary_diligence_failure only)
+        firms = [r for r in respondents if r["type"] == "institution"]
+        if "intermediary_diligence_failure" in violations and "disclosure_violation" in violations and firms and \
+                all(r.get("role") in ("intermediary", "securities_firm") for r in firms):
+            del violations["disclosure_violation"]
         if table:  # the body was assembled from cells: evidence quotes the cell, not the joins added around it
             for d in (violations, sanctions):
                 for k, ev in d.items():
@@ -812,14 +824,14 @@ class Classifier:
             sanctions.pop("no_sanction_case_closed")
 
         fine = None
-        if table and "fine" in sanctions:
-            amt_col = next((v for k, v in table.items() if "罚没金额" in k or "罚款金额" in k), "")
+        amt_col = next((v for k, v in table.items() if "罚没金额" in k or "罚款金额" in k), "") if table else ""
+        if table and "fine" in sanctions and amt_col:  # a dataset's amount column (in 元, or 万元 when its header says so)
             ptype = next((v for k, v in table.items() if k.startswith("处罚类型") or k == "处罚决定"), "")
-            v = am.parse_number(amt_col.replace("元", "")) if amt_col else None
+            v = am.parse_number(amt_col.replace("元", ""))
             if v and "没收" not in ptype and v > 0:
                 mult = 1e4 if "万元" in next((k for k in table if "罚没金额" in k or "罚款金额" in k), "") else 1
                 fine = {"amount": am.as_number(v * mult), "currency": "CNY"}
-        elif fine_amounts:
+        elif fine_amounts:  # the decision's own words (a notice, or a table whose penalty cell states the amounts)
             fine = {"amount": am.as_number(_zh_fine_total(_drop_breakdowns(body, clauses, starts, fine_amounts))),
                     "currency": "CNY"}
         confiscation = {"amount": am.as_number(sum(conf_amounts)), "currency": "CNY"} if conf_amounts else None

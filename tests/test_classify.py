@@ -352,6 +352,50 @@ ZH_CASES = [
         ("关于对某某科技股份有限公司及相关责任人予以监管警示的决定", "当事人:某某科技股份有限公司;钱某,时任财务总监。\n经查明,公司业绩"
          "预告不准确,且未及时更正。本所作出如下监管措施决定:对某某科技股份有限公司及时任财务总监钱某予以监管警示。", "sse"),
         {"sanctions": ["written_warning_selfreg"]}, id="exchange-supervisory-warning"),
+    # a blind set written from the regulators' formats (not from the rules) found these
+    pytest.param(  # NFRA's table export: its own column names, the amounts only in the penalty cell
+        ("某金融监管分局行政处罚信息公开表", "序号,当事人名称,主要违法违规行为,行政处罚内容,作出决定机关\n"
+         "1,\"某某农村商业银行股份有限公司；赵某（时任该行行长）\",\"贷款“三查”不到位，信贷资金被挪用\","
+         "\"对某某农村商业银行股份有限公司罚款合计90万元；对赵某警告并罚款5万元\",某金融监管分局", "nfra"),
+        {"violations": ["bank_prudential_breach"], "sanctions": ["admin_warning", "fine"],
+         "fine": {"amount": 950000, "currency": "CNY"}}, id="nfra-table-columns"),
+    pytest.param(  # the older form's 行政处罚决定 column; an industry ban, a long office title before 任职资格
+        ("某银保监分局行政处罚信息公开表", "行政处罚决定书文号,被处罚当事人姓名或名称,主要违法违规事实（案由）,行政处罚依据,行政处罚决定,"
+         "作出处罚决定的机关名称,作出处罚决定的日期\n\"某银保监罚决字〔2021〕3号\",\"某某保险代理有限公司；钱某\","
+         "\"编制虚假的业务财务资料\",\"《中华人民共和国保险法》\",\"对某某保险代理有限公司罚款20万元；对钱某罚款5万元，禁止其5年内进入保险业；"
+         "取消孙某保险机构高级管理人员任职资格3年\",某银保监分局,2021年7月16日", "cbirc"),
+        {"violations": ["insurance_sales_misconduct"], "sanctions": ["fine", "ban_from_office"],
+         "fine": {"amount": 250000, "currency": "CNY"}}, id="cbirc-table-decision-column"),
+    pytest.param(  # AMAC: membership cancelled with the firm's name inside; correction within three months
+        ("纪律处分决定书", "当事人:广州某某股权投资管理有限公司,私募基金管理人。\n经查,当事人未按规定办理私募基金备案手续。\n协会决定:"
+         "一、取消广州某某股权投资管理有限公司会员资格,并要求其自本决定书送达之日起三个月内完成整改;二、暂停受理其私募基金产品备案六个月。",
+         "amac"),
+        {"sanctions": ["amac_required_correction", "filing_suspension", "membership_revoked"]}, id="amac-membership-and-correction"),
+    pytest.param(  # an auditor's risk-assessment procedures are no suitability duty; the client's false report is the
+        # auditor's case, not a disclosure breach of its own
+        ("中国证监会行政处罚决定书(某某会计师事务所)", "当事人:某某会计师事务所(特殊普通合伙)。\n经查明,某某农业2020年年度报告存在虚假记载。"
+         "某某所在审计执业过程中未勤勉尽责:(一)未恰当执行风险评估程序。\n我会决定:对某某会计师事务所责令改正,没收业务收入100万元,"
+         "并处以200万元罚款。", "csrc"),
+        {"violations": ["intermediary_diligence_failure"]}, id="auditor-case"),
+    pytest.param(  # a proposed penalty whose title carries the parties
+        ("行政处罚事先告知书(某某证券股份有限公司、田某)", "中国证券监督管理委员会\n行政处罚事先告知书\n\n某某证券股份有限公司、田某:\n"
+         "某某证券涉嫌未勤勉尽责一案,已由我会调查完毕,我会依法拟对你们作出行政处罚。\n根据当事人违法行为的事实、性质、情节与社会危害"
+         "程度,我会拟决定:\n一、对某某证券股份有限公司给予警告,并处以500万元罚款;\n二、对田某给予警告,并处以50万元罚款。", "csrc"),
+        {"sanctions": [], "fine": None}, id="advance-notice-title-with-parties"),
+    pytest.param(  # an exchange declaring a person unfit for office; a disclosure duty "not performed in time"
+        ("关于对某某农牧股份有限公司及相关当事人给予纪律处分的决定", "经查明,公司未对控股股东资金占用事项及时履行审议程序和信息披露义务。"
+         "本所作出如下处分决定:对某某农牧股份有限公司实际控制人江某给予公开谴责的处分,并公开认定其十年内不适合担任上市公司董事、监事、"
+         "高级管理人员。", "szse"),
+        {"violations": ["disclosure_violation", "fund_occupation_illegal_guarantee"],
+         "sanctions": ["public_censure", "not_accepting_filings_from_person"]}, id="unfit-for-office"),
+    pytest.param(  # rates other than the filed ones; no new business for three months; fund money paying other investors
+        ("行政处罚决定书", "当事人:某某财产保险股份有限公司某分公司。\n经查,当事人未按照规定使用经备案的保险条款、保险费率。\n"
+         "我局决定:对当事人罚款30万元,责令停止接受车险新业务三个月。", "nfra"),
+        {"violations": ["insurance_unapproved_terms"], "sanctions": ["business_restriction", "fine"]},
+        id="unfiled-rates-and-business-stop"),
+    pytest.param(("关于对某某资本管理有限公司采取责令改正措施的决定", "某某资本管理有限公司:\n经查,你公司在管私募基金之间存在资金相互拆借,"
+                  "部分基金财产被用于兑付其他私募基金投资者的本金及收益。我局决定对你公司采取责令改正的行政监管措施。", "csrc"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="fund-money-pays-other-investors"),
 ]
 
 
