@@ -387,14 +387,20 @@ _NOT_PAYER = frozenset("the sec securities exchange commission court district ju
 
 
 def _payer_key(orig: str, rel: int) -> str | None:
-    """The first name-like word of the clause a figure stands in: who pays it, to tell two parties' equal
-    figures (Smith's $50,000 and Raina's $50,000) from one figure told twice."""
+    """Who pays a figure, when its clause opens with a name that is the subject of a paying verb (`Smith agreed to
+    pay a $50,000 penalty`; `…, and Raina agreed to a $50,000 penalty`): to tell two parties' equal figures from one
+    figure told twice. None when the clause says otherwise (`the Authority hereby imposes …`)."""
     m = _CLAUSE_OPEN.search(orig, 0, rel)
     lo = m.end() if m else 0
     for w in _CAP_WORD.finditer(orig, lo, rel):
         if w.group().lower() not in _NOT_PAYER:
-            return w.group().lower()
+            return w.group().lower() if _PAYER_VERB.match(orig, w.end()) else None
     return None
+
+
+# a name, then (after more of the name) the verb that makes it the payer
+_PAYER_VERB = re.compile(r"(?:[ ,.]+(?:[A-Z][\w.'&-]*|of|and|&))*,?\s+(?:also |each |further |has |have |had |was |were |is |must |"
+                         r"shall |will )*(?:agreed|agrees|consented|consents|ordered|pay|paid|pays|to pay)\b")
 
 
 # Between a remedy and a later "to be determined": a new object the cue governs instead (`consented to permanent
@@ -410,6 +416,10 @@ _MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b"
 # a penalty figure owed under a criminal resolution with prosecutors, not to the SEC
 _CRIMINAL_RESOLUTION = re.compile(r"[^.;]{0,60}?\b(?:in|under|as part of|pursuant to) (?:a|an|its|the) (?:deferred prosecution|"
                                   r"non-prosecution|plea) agreement|[^.;]{0,40}?\bcriminal (?:penalty|fine)")
+_ABUSE_LABELS = frozenset({"insider_trading", "market_manipulation"})
+_DETECT_BEFORE = re.compile(r"\b(?:detect\w*|identify\w*|monitor\w*|surveil\w*|suspicio\w*|suspected|risk of|report\w* "
+                            r"(?:of )?(?:suspected )?|such as)\b[^.;]{0,60}$")
+_PARTS_FOLLOW = re.compile(r",? \(?(?:comprising|consisting of|made up of|which (?:comprises|includes)|including)\b")
 _FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
 _DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")
 _META_COL = re.compile(r"文号|机关|日期|金额|序号|名称|姓名|当事人")
@@ -601,6 +611,7 @@ class Classifier:
                                              r"(faces|face|facing) (a )?(maximum|possible|potential|up to)"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
                             ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)",
+                                     r"\bnot (considered it |consider it |think it )?(appropriate|necessary) to impose",
                                      r"\bdismiss(es|ed|ing)? (the )?(sec.?s |commission.?s )?(claims?|request) for"])):
             for w in words:
                 self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(w), _Cue(kind, 0)))
@@ -943,6 +954,8 @@ class Classifier:
                     if hedge_cache[i] == 2 and not rule.weak:
                         past.setdefault(rule.label, _window(x, m.start(), m.end(), a, b))
                     continue
+                if rule.label in _ABUSE_LABELS and _DETECT_BEFORE.search(xl, max(a, m.start() - 80), m.start()):
+                    continue  # a firm's controls to detect abuse ("could not detect ... layering or spoofing"), not abuse
                 found[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
         for ri in sorted(hits_t):
@@ -1134,7 +1147,7 @@ class Classifier:
     _AMT = r"(?:us\$|hk\$|\$|£|€)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
     _PEN_AFTER = re.compile(
         r"(?P<kw>(?:civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b|"
-        r"(?<!criminal )\bfined(?: [a-z][^$£€;.]{0,60}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined Delta Bank plc £10m
+        r"(?<!criminal )\bfined(?: [a-z][^$£€;.]{0,120}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined Delta Bank plc £10m
         r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to|equal to|in the sum of)?\s*"
         r"(?:approximately |about |more than |nearly |over |up to )?(?P<amt>" + _AMT + r")"
         r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:(?:\s+(?:against|for|from|on|by) [^$;.]{1,40}?)?\s*(?:,|and|, and)\s*(?:" + _AMT +
@@ -1235,6 +1248,8 @@ class Classifier:
                 if rx is self._PEN_AFTER and _COMBINED_BEFORE.search(sent, max(0, m.start() - 60), m.start()) and (
                         "penalties" in m.group("kw") or _TOTAL_WORD.search(sent, m.end("kw"), m.start("amt"))):
                     continue
+                if _PARTS_FOLLOW.match(sent, m.end("amt")):
+                    continue  # "a financial penalty of £116,320, comprising disgorgement of £14,220 and a penalty of £102,100"
                 a = am.parse_amount_en(m.group("amt"), default_currency=currency)
                 if a is None:
                     continue

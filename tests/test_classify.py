@@ -1005,6 +1005,57 @@ EN_CASES = [
                   "censured, fined $250,000 and ordered to pay $123,456, plus interest, in restitution to customers.",
                   "finra"),
                  {"fine": {"amount": 250000, "currency": "USD"}}, id="finra-was-fined"),
+    # a blind set of 30 FCA, FINRA and SFC notices written from their formats found these
+    pytest.param(("Final Notice: Acme Advice Limited", "1.1. For the reasons given in this Final Notice, the Authority "
+                  "hereby imposes on Acme Advice Limited a financial penalty of £1,211,700 pursuant to section 206 of the "
+                  "Act. 6.1. For these reasons, the Authority hereby imposes a financial penalty of £1,211,700 on Acme.",
+                  "fca"),
+                 {"fine": {"amount": 1211700, "currency": "GBP"}}, id="fca-penalty-told-twice"),
+    pytest.param(("Final Notice: Ruairi Fennelly", "The Authority hereby imposes on Mr Fennelly a financial penalty of "
+                  "£116,320, comprising disgorgement of £14,220 and a penalty of £102,100, pursuant to section 123 of the "
+                  "Act.", "fca"),
+                 {"fine": {"amount": 102100, "currency": "GBP"}, "confiscation": {"amount": 14220, "currency": "GBP"}},
+                 id="fca-total-comprising-parts"),
+    pytest.param(("FCA fines and bans former chief executive", "The FCA has fined Daniel Ashworth, the former chief "
+                  "executive of Corrigan Wealth Partners Limited (Corrigan), £201,600 and banned him from performing any "
+                  "senior management function. The FCA has also issued a Decision Notice to Mr Dredge, in which it has "
+                  "decided to impose on him a financial penalty of £95,580.", "fca"),
+                 {"sanctions": ["fine", "ban_from_office"], "fine": {"amount": 201600, "currency": "GBP"}},
+                 id="fca-fined-long-object-and-decision-notice"),
+    pytest.param(("Final Notice: Gareth Pritchard", "The Authority has not considered it appropriate to impose a "
+                  "financial penalty on Mr Pritchard, in light of his financial position. The Authority hereby makes an order, "
+                  "pursuant to section 56 of the Act, prohibiting Mr Pritchard from performing the senior management "
+                  "function.", "fca"),
+                 {"sanctions": ["ban_from_office"], "fine": None}, id="fca-no-penalty-and-prohibition"),
+    pytest.param(("Final Notice: Kettering Row Securities Limited", "Kettering Row breached Principle 3: its surveillance "
+                  "system could not detect manipulative order patterns such as layering or spoofing, and it did not report "
+                  "suspected insider dealing.", "fca"),
+                 {"violations": ["diligence_failure"]}, id="controls-to-detect-abuse-are-no-abuse"),
+    pytest.param(("Final Notice: Halstow Private Bank Limited", "The Authority imposes a financial penalty pursuant to "
+                  "regulation 76 of the Money Laundering, Terrorist Financing and Transfer of Funds (Information on the "
+                  "Payer) Regulations 2017.", "fca"),
+                 {"violations": ["aml_failure"]}, id="mlr-full-name"),
+    pytest.param(("Day trader jailed for false trading", "The Eastern Magistrates' Court convicted Mr Ho of false trading "
+                  "in the shares of Sun Ridge Holdings.", "sfc"),
+                 {"violations": ["market_manipulation"]}, id="sfc-false-trading"),
+    pytest.param(("SEC Charges Adviser", "Weddle created false trading reports, which were sent to investors.", "sec"),
+                 {"violations": ["other"]}, id="false-trading-reports-are-no-manipulation"),
+    pytest.param(("Man convicted of unlicensed asset management", "Mr Chan was convicted of carrying on an unlicensed "
+                  "asset management business. A second man was convicted of unlicensed dealing in securities.", "sfc"),
+                 {"violations": ["unregistered_manager", "unregistered_broker"]}, id="sfc-unlicensed"),
+    pytest.param(("Final Notice: Brightwater Stockbroking Limited", "The Authority hereby publishes a statement, pursuant "
+                  "to section 205 of the Act, that Brightwater contravened Principle 10.", "fca"),
+                 {"sanctions": ["public_censure"]}, id="fca-section-205-statement"),
+    pytest.param(("SFC suspends Lam Hoi Yan for eight months", "The SFC has suspended the licence of Ms Lam Hoi Yan for "
+                  "eight months.", "sfc"),
+                 {"sanctions": ["business_restriction"]}, id="sfc-licence-suspended"),
+    pytest.param(("MMT finds former CFO culpable of insider dealing", "The MMT made cold shoulder orders against Yip and "
+                  "Tsui for three years and a disqualification order against Yip.", "sfc"),
+                 {"sanctions": ["ban_from_office", "market_ban"]}, id="mmt-orders"),
+    pytest.param(("Final Notice: Ashcombe Lane Limited", "The Authority, pursuant to section 206A of the Act, restricts "
+                  "Ashcombe Lane, for a period of 245 days, from carrying on the regulated activity of advising on pension "
+                  "transfers.", "fca"),
+                 {"sanctions": ["business_restriction"]}, id="fca-section-206a"),
     # reviews 14-15: offering fraud and diversion in wordings the rules missed
     pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
                   "stating that their funds would be invested in a low-risk trading program.", "sec"),
