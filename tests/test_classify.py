@@ -1056,6 +1056,12 @@ EN_CASES = [
                   "Ashcombe Lane, for a period of 245 days, from carrying on the regulated activity of advising on pension "
                   "transfers.", "fca"),
                  {"sanctions": ["business_restriction"]}, id="fca-section-206a"),
+    pytest.param(("Whitcombe Securities Corp.: AWC", "The firm consented to findings that it failed to preserve, and to "
+                  "maintain and review, business-related electronic communications.", "finra"),
+                 {"violations": ["books_records_controls"]}, id="finra-communications-not-preserved"),
+    pytest.param(("SFC reprimands and fines Jade Summit Asset Management", "The SFC fined Jade Summit for failures in "
+                  "managing conflicts of interest: it executed 57 cross trades between two funds it managed.", "sfc"),
+                 {"violations": ["adviser_fiduciary_breach"]}, id="sfc-cross-trades"),
     # reviews 14-15: offering fraud and diversion in wordings the rules missed
     pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
                   "stating that their funds would be invested in a low-risk trading program.", "sec"),
