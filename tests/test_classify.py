@@ -396,6 +396,26 @@ ZH_CASES = [
     pytest.param(("关于对某某资本管理有限公司采取责令改正措施的决定", "某某资本管理有限公司:\n经查,你公司在管私募基金之间存在资金相互拆借,"
                   "部分基金财产被用于兑付其他私募基金投资者的本金及收益。我局决定对你公司采取责令改正的行政监管措施。", "csrc"),
                  {"violations": ["fund_asset_misappropriation"]}, id="fund-money-pays-other-investors"),
+    # the second constructed set
+    pytest.param(("某公司收到证监会《行政处罚事先告知书》", "公司于近日收到中国证监会下发的《行政处罚事先告知书》。\n证监会拟决定:\n"
+                  "一、对公司给予警告,并处以300万元罚款;\n二、对时任董事长高某给予警告,并处以1500万元罚款。", "csrc"),
+                 {"sanctions": [], "fine": None}, id="news-of-an-advance-notice"),
+    pytest.param(("关于对周某作出纪律处分的决定", "经查,周某通过直播向不特定对象宣传推介私募基金产品,宣称产品“年化收益不低于12%”"
+                  "“亏了公司兜底”。协会决定:对周某公开谴责。", "amac"),
+                 {"violations": ["public_solicitation", "guaranteed_returns"]}, id="return-floor-and-backstop"),
+    pytest.param(("关于对某某私募基金管理有限公司采取出具警示函措施的决定", "某某私募基金管理有限公司:\n一是未对部分投资者的风险识别"
+                  "能力和风险承担能力进行评估,即向其销售私募基金产品;二是登记备案信息填报与实际不符。我局决定对你公司采取出具警示函的监督管理措施。",
+                  "csrc"),
+                 {"violations": ["false_filing_info", "suitability_failure"]}, id="risk-capacity-not-assessed"),
+    pytest.param(("关于对某某生物科技股份有限公司采取出具警示函的自律监管措施的决定", "经查明,公司在未履行董事会审议程序的情况下,"
+                  "为关联方某某投资有限公司向银行借款提供连带责任保证担保三笔。", "bse"),
+                 {"violations": ["fund_occupation_illegal_guarantee"]}, id="guarantee-for-a-related-party"),
+    pytest.param(("行政处罚决定书", "经查,某某保险代理有限公司编制虚假的业务资料。我局决定:吊销某某保险代理有限公司经营保险代理业务"
+                  "许可证,并处罚款50万元。", "nfra"),
+                 {"sanctions": ["fine", "license_revoked"]}, id="licence-revoked-long-name"),
+    pytest.param(("关于对投资者孙某采取限制证券账户交易监管措施的决定", "孙某:经查,你控制的账户存在异常交易行为。本所决定对你采取"
+                  "限制证券账户交易三个月的监管措施。", "sse"),
+                 {"sanctions": ["business_restriction"]}, id="account-trading-restricted"),
 ]
 
 
