@@ -419,6 +419,8 @@ _CRIMINAL_RESOLUTION = re.compile(r"[^.;]{0,60}?\b(?:in|under|as part of|pursuan
 _ABUSE_LABELS = frozenset({"insider_trading", "market_manipulation"})
 _DETECT_BEFORE = re.compile(r"\b(?:detect\w*|identify\w*|monitor\w*|surveil\w*|suspicio\w*|suspected|risk of|report\w* "
                             r"(?:of )?(?:suspected )?|such as)\b[^.;]{0,60}$")
+# an issuer failing to disclose inside information to the public is a disclosure breach, not insider dealing
+_DISCLOSE_BEFORE = re.compile(r"\bdisclos\w*(?: of)?(?: the| its)? $")
 _PARTS_FOLLOW = re.compile(r",? \(?(?:comprising|consisting of|made up of|which (?:comprises|includes)|including)\b")
 _FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
 _DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")
@@ -604,6 +606,7 @@ class Classifier:
         for order, (kind, c) in enumerate(cue_specs):
             self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(r"\b(?:" + c + ")"), _Cue(kind, order)))
         for kind, words in (("hedge", rules.get("en_hedges") or []), ("history", rules.get("en_history_cues") or []),
+                            ("prior", rules.get("en_prior_remedy_cues") or []),
                             ("undetermined", rules.get("en_undetermined_cues") or []),
                             ("deferred", rules.get("en_deferred_cues") or []),
                             ("credit", rules.get("en_credit_cues") or []),
@@ -954,7 +957,9 @@ class Classifier:
                     if hedge_cache[i] == 2 and not rule.weak:
                         past.setdefault(rule.label, _window(x, m.start(), m.end(), a, b))
                     continue
-                if rule.label in _ABUSE_LABELS and _DETECT_BEFORE.search(xl, max(a, m.start() - 80), m.start()):
+                if rule.label in _ABUSE_LABELS and (_DETECT_BEFORE.search(xl, max(a, m.start() - 80), m.start()) or
+                                                    rule.label == "insider_trading" and
+                                                    _DISCLOSE_BEFORE.search(xl, max(a, m.start() - 30), m.start())):
                     continue  # a firm's controls to detect abuse ("could not detect ... layering or spoofing"), not abuse
                 found[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
@@ -1077,7 +1082,8 @@ class Classifier:
     def _en_mode(self, low: str, a: int, b: int, s: int, e: int, label: str, ctx: _Ctx) -> str:
         """imposed / sought / history / undetermined / none, from the cues around a remedy in its sentence."""
         lo = max(a, s - 400)  # the governing verb sits before the remedy in its sentence; bounded for speed
-        if ctx.any("history", lo, min(b, e + 40)):  # before, around (had been barred) or just after the remedy
+        if ctx.any("history", lo, min(b, e + 40)) or ctx.any("prior", lo, min(b, e + 40)):  # before, around (had been
+            # barred) or just after the remedy; a "prior" cue dates a remedy only, the sentence's conduct still labels
             return "history"  # (`an industry bar that the SEC imposed on him in 1971`)
         if label in self._en_credit_labels and ctx.any("credit", a, b):
             return "credit"
@@ -1147,7 +1153,7 @@ class Classifier:
     _AMT = r"(?:us\$|hk\$|\$|£|€)\s?[0-9](?:[0-9]|,(?=[0-9]))*(?:\.[0-9]+)?(?:\s*(?:million|billion|mn|bn|m)\b)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?:\s*(?:million|billion)\b)?"
     _PEN_AFTER = re.compile(
         r"(?P<kw>(?:civil (?:money |monetary )?penalt(?:y|ies)|financial penalty|(?<!criminal )penalt(?:y|ies)|(?<!criminal )\bfine)\b|"
-        r"(?<!criminal )\bfined(?: [a-z][^$£€;.]{0,120}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined Delta Bank plc £10m
+        r"(?<!criminal )\bfined(?: [a-z][^$£€;]{0,120}?)?(?= (?:us\$|hk\$|\$|£|€)))"  # fined $250,000; fined X, Inc. $400,000
         r"(?:\s*\([^)]*\))?\s*(?:of|totaling|totalling|in the amount of|amounting to|equal to|in the sum of)?\s*"
         r"(?:approximately |about |more than |nearly |over |up to )?(?P<amt>" + _AMT + r")"
         r"(?P<more>(?:\s*\([^)]{1,40}\))?(?:(?:\s+(?:against|for|from|on|by) [^$;.]{1,40}?)?\s*(?:,|and|, and)\s*(?:" + _AMT +
@@ -1246,8 +1252,10 @@ class Classifier:
                     continue  # "$231,158 in civil penalties, disgorgement and interest": one figure for all
                 # "disgorgement and civil penalties totaling $15.5 million": one figure for both, no penalty amount
                 if rx is self._PEN_AFTER and _COMBINED_BEFORE.search(sent, max(0, m.start() - 60), m.start()) and (
-                        "penalties" in m.group("kw") or _TOTAL_WORD.search(sent, m.end("kw"), m.start("amt"))):
-                    continue
+                        "penalties" in m.group("kw") or _TOTAL_WORD.search(sent, m.end("kw"), m.start("amt"))) and \
+                        "$" not in sent[max(0, sent.rfind("disgorg", 0, m.start())): m.start()]:
+                    continue  # (not when disgorgement had its own figures: "disgorgement of $X, ... plus prejudgment
+                    # interest, and civil penalties of $A, $B and $C, respectively")
                 if _PARTS_FOLLOW.match(sent, m.end("amt")):
                     continue  # "a financial penalty of £116,320, comprising disgorgement of £14,220 and a penalty of £102,100"
                 a = am.parse_amount_en(m.group("amt"), default_currency=currency)

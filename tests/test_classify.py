@@ -1082,6 +1082,36 @@ EN_CASES = [
     pytest.param(("SFC reprimands and fines Jade Summit Asset Management", "The SFC fined Jade Summit for failures in "
                   "managing conflicts of interest: it executed 57 cross trades between two funds it managed.", "sfc"),
                  {"violations": ["adviser_fiduciary_breach"]}, id="sfc-cross-trades"),
+    # the second constructed English set
+    pytest.param(("Former IT Manager Settles Charges", "The SEC charged Roe with trading ahead of four of his employer's "
+                  "quarterly earnings announcements.", "sec"),
+                 {"violations": ["insider_trading"]}, id="trading-ahead-of-earnings"),
+    pytest.param(("SEC Charges Crypto Lending Platform", "The complaint alleges that Arrieta transferred approximately $6.8 "
+                  "million of investor assets to wallets he personally controlled.", "sec"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="assets-to-his-own-wallets"),
+    pytest.param(("SEC Obtains Consent Judgments", "The judgments order Maddox, Whitfield, and Prentiss to pay disgorgement "
+                  "of $412,300, $287,950, and $164,000, respectively, plus prejudgment interest, and civil penalties of "
+                  "$50,000, $40,000, and $25,000, respectively.", "sec"),
+                 {"fine": {"amount": 115000, "currency": "USD"}, "confiscation": {"amount": 864250, "currency": "USD"}},
+                 id="penalties-after-disgorgement-figures"),
+    pytest.param(("SEC Charges Promoter", "The SEC seeks permanent injunctions. The complaint alleges Hollister failed to "
+                  "disclose that two states had issued cease-and-desist orders against him.", "sec"),
+                 {"sanctions": []}, id="orders-other-states-had-issued"),
+    pytest.param(("SEC Charges Audit Firm", "The partners consented to Commission orders under Rule 102(e) denying them "
+                  "the privilege of appearing or practicing before the Commission as accountants.", "sec"),
+                 {"sanctions": ["ban_from_office"]}, id="privilege-of-appearing"),
+    pytest.param(("SEC Charges Barred Adviser", "The SEC filed charges against Amsel, whom the Commission barred from the "
+                  "investment advisory industry in 2019, alleging that he continued to act as an adviser in violation of "
+                  "the bar. After the Commission's 2019 order barred Amsel from association with any investment adviser, "
+                  "Amsel formed a new firm.", "sec"),
+                 {"violations": ["other"], "sanctions": []}, id="acting-in-violation-of-an-earlier-bar"),
+    pytest.param(("FCA publicly censures Tamberlane Resources plc", "The FCA has publicly censured Tamberlane for "
+                  "breaching the Market Abuse Regulation by failing to disclose inside information to the public as soon "
+                  "as possible.", "fca"),
+                 {"violations": ["disclosure_violation"], "sanctions": ["public_censure"]}, id="inside-information-not-disclosed"),
+    pytest.param(("FINRA Fines Pinecrest", "FINRA announced today that it has fined Pinecrest Investor Services, Inc. "
+                  "$400,000 and ordered restitution.", "finra"),
+                 {"fine": {"amount": 400000, "currency": "USD"}}, id="fined-firm-with-inc"),
     # reviews 14-15: offering fraud and diversion in wordings the rules missed
     pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
                   "stating that their funds would be invested in a low-risk trading program.", "sec"),
