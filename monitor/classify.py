@@ -614,7 +614,7 @@ class Classifier:
                                              r"(faces|face|facing) (a )?(maximum|possible|potential|up to)"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
                             ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)",
-                                     r"\bnot (considered it |consider it |think it )?(appropriate|necessary) to impose",
+                                     r"\bnot (considered it|consider it|think it|appropriate|necessary)\b[^.;]{0,20}\bto impose",
                                      r"\bdismiss(es|ed|ing)? (the )?(sec.?s |commission.?s )?(claims?|request) for"])):
             for w in words:
                 self._cue_kinds.setdefault(kind, []).append(tr.add(re.compile(w), _Cue(kind, 0)))

@@ -826,8 +826,11 @@ _CORE_ROLE = frozenset("Director Directors Manager Officer President Chairman Co
                        "Representative Counsel Operations Sales Fulfillment CEO CFO COO CCO Head Deputy Assistant".split())
 
 
+_ROLE_SET = frozenset(_ROLE_WORD.pattern[3:-1].split("|"))
+
+
 def _is_role(word: str) -> bool:
-    return all(_ROLE_WORD.fullmatch(p) for p in word.split("/"))  # (CEO/President)
+    return word in _ROLE_SET or "/" in word and all(p in _ROLE_SET for p in word.split("/"))  # (CEO/President)
 
 
 def _strip_roles(words: list[str]) -> list[str] | None:
@@ -1011,12 +1014,12 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()) or \
                   text.endswith(_RENAMED, a, m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
-          if relief and not _in_title(run, title) and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
+          if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
                          _RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or
                          _relief_near(relief_at, m.end(), b) and (ra := _RELIEF_AFTER.match(text, m.end(), b)) is not None and
                          # (… Arrambide of Sandy, Utah, and relief defendants Uninvest: the cue is the next names')
-                         (" as " in ra.group() or not run.endswith((" and", " &")))):
+                         (" as " in ra.group() or not run.endswith((" and", " &")))) and not _in_title(run, title):
               skipped.append(run)  # a relief defendant holds money, charged with nothing: no party (unless the
               relief_runs.append(run)
               relief_end = m.end()  # release is about the relief defendants, as its title then says); so are the
