@@ -364,16 +364,32 @@ def _each_payers(orig: str, low: str, rel: int, prev: str = "") -> int:
     for m in _PAYER_LIST.finditer(orig, 0, rel):
         best = m
     if best is None:  # a list of names however it ends (`against Roger Brewer and Marc Lane, holding them ...`)
-        for m in _NAME_LIST.finditer(orig, 0, rel):
-            if not any(w.lower() in _LIST_STOP for w in m.group(1).replace(",", " ").split()):
-                best = m
+        best = _last_name_list(orig, rel)
     if best is None and prev and _PRONOUN_PAYERS.search(low, 0, rel):
-        for m in _NAME_LIST.finditer(prev):
-            if not any(w.lower() in _LIST_STOP for w in m.group(1).replace(",", " ").split()):
-                best = m
+        best = _last_name_list(prev, len(prev))
     if best is None:
         return 1
     return len(_LIST_SEP.split(best.group(1)))
+
+
+def _last_name_list(s: str, hi: int) -> re.Match[str] | None:
+    """The last "A, B and C" list of capitalised names in s[:hi] that holds no court or agency word."""
+    best = None
+    for m in _NAME_LIST.finditer(s, 0, hi):
+        if not any(w.lower() in _LIST_STOP for w in m.group(1).replace(",", " ").split()):
+            best = m
+    return best
+
+
+def _figures_before(lead: re.Match[str] | None, sent: str, pos: int, kind: str, currency: str, taken: set[int],
+                    out: list[tuple[float, int, str, str]]) -> None:
+    """Add the figures of a list that ends where the figure at pos begins (`$25,000 and $6,500 penalty`; `$A, Y to
+    pay a total of $B ... in disgorgement`), each once."""
+    for fm in _FIGURE_RX.finditer(sent, lead.start(), pos) if lead else ():
+        b2 = am.parse_amount_en(fm.group(0), default_currency=currency)
+        if b2 and fm.start() not in taken:
+            taken.add(fm.start())
+            out.append((float(b2.value), fm.start(), kind, b2.currency))
 
 
 _PRONOUN_PAYERS = re.compile(r"\b(?:they|them)\b")
@@ -1265,12 +1281,8 @@ class Classifier:
                 out.append((float(a.value), pos, kind, a.currency))
                 if rx is self._PEN_BEFORE and _RESP_AFTER_KW.match(sent, m.end("kw")):
                     # "imposing a $25,000 and $6,500 penalty, respectively": the figures listed before this one
-                    lead = _FIGS_BEFORE.search(sent, max(0, pos - 150), pos)
-                    for fm in _FIGURE_RX.finditer(sent, lead.start(), pos) if lead else ():
-                        b2 = am.parse_amount_en(fm.group(0), default_currency=currency)
-                        if b2 and fm.start() not in taken:
-                            taken.add(fm.start())
-                            out.append((float(b2.value), fm.start(), kind, b2.currency))
+                    _figures_before(_FIGS_BEFORE.search(sent, max(0, pos - 150), pos), sent, pos, kind, currency,
+                                    taken, out)
                 more = m.groupdict().get("more")
                 if more:
                     base = m.start("more")
@@ -1304,12 +1316,8 @@ class Classifier:
                 if g == "amt2" and " to pay " in sent:
                     # "ordered Uninvest to pay a total of $4,815,892, RST5 to pay a total of $2,018,765, and Koga to pay a
                     # total of $528,344 in disgorgement": every payer's figure shares the tail
-                    chain = _PAYER_CHAIN.search(sent, max(0, pos - 400), pos)
-                    for fm in _FIGURE_RX.finditer(sent, chain.start(), pos) if chain else ():
-                        b2 = am.parse_amount_en(fm.group(0), default_currency=currency)
-                        if b2 and fm.start() not in taken:
-                            taken.add(fm.start())
-                            out.append((float(b2.value), fm.start(), "disgorgement", b2.currency))
+                    _figures_before(_PAYER_CHAIN.search(sent, max(0, pos - 400), pos), sent, pos, "disgorgement",
+                                    currency, taken, out)
                 # "disgorgement of $1,519,213 and $1,350,734, respectively": one figure per party, all disgorgement
                 # (not after "disgorgement and prejudgment interest of $X and $Y, respectively": X, then interest)
                 more_end = -1
