@@ -436,7 +436,8 @@ _ABUSE_LABELS = frozenset({"insider_trading", "market_manipulation"})
 _DETECT_BEFORE = re.compile(r"\b(?:detect\w*|identify\w*|monitor\w*|surveil\w*|suspicio\w*|suspected|risk of|report\w* "
                             r"(?:of )?(?:suspected )?|such as)\b[^.;]{0,60}$")
 # an issuer failing to disclose inside information to the public is a disclosure breach, not insider dealing
-_DISCLOSE_BEFORE = re.compile(r"\bdisclos\w*(?: of)?(?: the| its)? $")
+_DISCLOSE_BEFORE = re.compile(r"\bdisclos\w*(?: of)?(?: the| its)? $|\b(?:was|were|is|constituted|amounted to) $")  # (… was inside
+# information: a finding about what the information was, in a disclosure case)
 _PARTS_FOLLOW = re.compile(r",? \(?(?:comprising|consisting of|made up of|which (?:comprises|includes)|including)\b")
 _FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
 _DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")

@@ -1112,6 +1112,16 @@ EN_CASES = [
     pytest.param(("FINRA Fines Pinecrest", "FINRA announced today that it has fined Pinecrest Investor Services, Inc. "
                   "$400,000 and ordered restitution.", "finra"),
                  {"fine": {"amount": 400000, "currency": "USD"}}, id="fined-firm-with-inc"),
+    pytest.param(("Operator of unauthorised forex investment scheme jailed", "Investors were told that their capital was "
+                  "protected by an insurance bond. Neither Tate nor Kingsmere FX was authorised by the FCA to manage "
+                  "investments.", "fca"),
+                 {"violations": ["unregistered_manager", "guaranteed_returns", "offering_fraud"]}, id="fca-unauthorised-manager"),
+    pytest.param(("Final Notice: Helena Strand", "Wexcombe stopped performing the daily internal client money "
+                  "reconciliations required by CASS 7. Ms Strand gave the Authority false information about them.", "fca"),
+                 {"violations": ["inspection_noncooperation", "books_records_controls"]}, id="fca-cass-and-misleading"),
+    pytest.param(("FCA publicly censures Tamberlane Resources plc", "The FCA found that the information about the proposed "
+                  "revocation was inside information from 3 September 2020.", "fca"),
+                 {"violations": ["other"]}, id="what-the-information-was"),
     # reviews 14-15: offering fraud and diversion in wordings the rules missed
     pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
                   "stating that their funds would be invested in a low-risk trading program.", "sec"),
