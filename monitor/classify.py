@@ -432,9 +432,9 @@ _MONEY_WORD = re.compile(r"disgorg|penalt|interest|amounts?\b|monetary|fines?\b"
 # a penalty figure owed under a criminal resolution with prosecutors, not to the SEC
 _CRIMINAL_RESOLUTION = re.compile(r"[^.;]{0,60}?\b(?:in|under|as part of|pursuant to) (?:a|an|its|the) (?:deferred prosecution|"
                                   r"non-prosecution|plea) agreement|[^.;]{0,40}?\bcriminal (?:penalty|fine)")
-_ABUSE_LABELS = frozenset({"insider_trading", "market_manipulation"})
+_ABUSE_LABELS = frozenset({"insider_trading", "market_manipulation", "unregistered_offering"})
 _DETECT_BEFORE = re.compile(r"\b(?:detect\w*|identify\w*|monitor\w*|surveil\w*|suspicio\w*|suspected|risk of|report\w* "
-                            r"(?:of )?(?:suspected )?|such as)\b[^.;]{0,60}$")
+                            r"(?:of )?(?:suspected )?|such as|red flags? of|possible)\b[^.;]{0,60}$")
 # an issuer failing to disclose inside information to the public is a disclosure breach, not insider dealing
 _DISCLOSE_BEFORE = re.compile(r"\bdisclos\w*(?: of)?(?: the| its)? $|\b(?:was|were|is|constituted|amounted to) $")  # (… was inside
 # information: a finding about what the information was, in a disclosure case)

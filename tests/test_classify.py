@@ -1122,6 +1122,21 @@ EN_CASES = [
     pytest.param(("FCA publicly censures Tamberlane Resources plc", "The FCA found that the information about the proposed "
                   "revocation was inside information from 3 September 2020.", "fca"),
                  {"violations": ["other"]}, id="what-the-information-was"),
+    # the third constructed set (SEC)
+    pytest.param(("SEC Obtains Final Judgments Against Broker-Dealer", "The firm failed to file SARs on hundreds of "
+                  "transactions that bore red flags of possible market manipulation and unregistered distributions, as "
+                  "required by the Bank Secrecy Act. The judgments permanently enjoin Granite Row from violating Section "
+                  "17(a) of the Exchange Act.", "sec"),
+                 {"violations": ["aml_failure"], "sanctions": ["cease_and_desist"]}, id="red-flags-are-no-violation"),
+    pytest.param(("SEC Obtains Final Judgment in FCPA Case", "Medivaro also agreed to retain an independent compliance "
+                  "monitor for a term of two years.", "sec"),
+                 {"sanctions": ["undertaking"]}, id="independent-compliance-monitor"),
+    pytest.param(("SEC Halts Crypto Token Offering", "The founders transferred at least $4.3 million of offering proceeds "
+                  "to personal digital asset wallets.", "sec"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="proceeds-to-personal-wallets"),
+    pytest.param(("Court Holds Former Manager in Civil Contempt", "The court held Roe in civil contempt for failing to pay "
+                  "the judgment.", "sec"),
+                 {"violations": ["other"], "status": "judgment"}, id="contempt-for-not-paying"),
     # reviews 14-15: offering fraud and diversion in wordings the rules missed
     pytest.param(("SEC Charges Adviser", "According to the complaint, Kaplan repeatedly lied to prospective investors by "
                   "stating that their funds would be invested in a low-risk trading program.", "sec"),
