@@ -442,7 +442,6 @@ _PARTS_FOLLOW = re.compile(r",? \(?(?:comprising|consisting of|made up of|which 
 _FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
 _DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")
 _META_COL = re.compile(r"文号|机关|日期|金额|序号|名称|姓名|当事人")
-_FIGURE_AT = re.compile(r"(?:us\$|\$|£|€)\s?[0-9]")
 # a money remedy's own figure just before it ("a $160,000 penalty", "$5,000 in civil penalties") or after it
 # ("a penalty of $160,000"); the remedy may be the figure itself (the amounts pass)
 _FIGURE_BEFORE = re.compile(r"(?:us\$|\$|£|€)\s?[0-9][0-9,.]*(?:\s*(?:million|billion))?\s*(?:in\s+)?(?:civil\s+)?"
@@ -1135,12 +1134,12 @@ class Classifier:
             for ca, cb, _ in ctx.get("deferred"):
                 if ca >= clause_end:
                     break
-                if ca >= e and _defers_this(label, low, cb) and not _FIGURE_AT.search(low, e, ca):
+                if ca >= e and _defers_this(label, low, cb) and not _FIGURE_RX.search(low, e, ca):
                     return "undetermined"
             for ca, cb, _ in ctx.get("undetermined"):
                 if ca >= clause_end:
                     break
-                if ca >= e and _AMOUNTS_BEFORE.search(low, max(e, ca - 16), ca) and not _FIGURE_AT.search(low, e, ca):
+                if ca >= e and _AMOUNTS_BEFORE.search(low, max(e, ca - 16), ca) and not _FIGURE_RX.search(low, e, ca):
                     return "undetermined"
         if not own_figure and ctx.any("undetermined", e, clause_end) and \
                 not self._order_governs(low, ctx, max(lo, s - 120), s):

@@ -816,17 +816,13 @@ def _known_word(word: str, found: dict[str, dict], skipped: list[str]) -> bool:
 
 # Job titles and departments that open a run before a person's name (Accounting Manager Laura Sanford, Director of
 # Contract Fulfillment and Sales Operations Steven R. Sabin): never part of the name
-_ROLE_WORD = re.compile(r"(?:Director|Directors|Manager|Managing|Portfolio|Accounting|Controller|Treasurer|Secretary|Analyst|"
-                        r"Representative|Registered|Operations|Sales|Marketing|Fulfillment|Contract|Assistant|Associate|"
-                        r"Deputy|Head|Trader|Broker|Chief|Senior|Vice|President|Executive|Officer|Chairman|General|"
-                        r"Counsel|Principal|Financial|Operating|Compliance|Investment|Relationship|Former|CEO|CFO|COO|CCO)")
-
-
+_ROLE_SET = frozenset("Director Directors Manager Managing Portfolio Accounting Controller Treasurer Secretary Analyst "
+                      "Representative Registered Operations Sales Marketing Fulfillment Contract Assistant Associate "
+                      "Deputy Head Trader Broker Chief Senior Vice President Executive Officer Chairman General "
+                      "Counsel Principal Financial Operating Compliance Investment Relationship Former CEO CFO COO CCO".split())
+# of those, the words that make a run's opening a title (Portfolio Manager), not a firm's name (Portfolio Advisors)
 _CORE_ROLE = frozenset("Director Directors Manager Officer President Chairman Controller Treasurer Secretary Analyst "
                        "Representative Counsel Operations Sales Fulfillment CEO CFO COO CCO Head Deputy Assistant".split())
-
-
-_ROLE_SET = frozenset(_ROLE_WORD.pattern[3:-1].split("|"))
 
 
 def _is_role(word: str) -> bool:
