@@ -770,7 +770,10 @@ def _settles(text: str, run: str) -> bool:
 _RELIEF_BEFORE = re.compile(r"[Rr]elief [Dd]efendants?,? (?:named |including |the |\()?$")
 _RELIEF_AFTER = re.compile(r"(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?(?:; (?=(?:and )?[A-Z])(?:(?!\bwith\b|\bagainst\b)[^;]){0,150}?)*"
                            r"\bas (?:a )?relief defendants?\b|,? (?:\([^)]{0,40}\) )?(?:a |were |was |are |is )?"
-                           r"(?:named )?(?:as )?(?:a )?relief defendants?\b")
+                           r"(?:named )?(?:as )?(?:a )?relief defendants?\b|"
+                           # a list of names closed by an appositive (against Lisa M. Kaplan, the X Foundation Inc., and
+                           # Y LLC, the relief defendants who): only names, commas, "and", "the" lie before the cue
+                           r"(?:,? (?:and )?(?:the )?[A-Z0-9][\w.&'/-]*| (?:of|&|and)\b)*?,? the relief defendants\b")
 _RELIEF_WORDS = re.compile(r"relief defendant")
 _RELIEF_TITLE = re.compile(r"[Rr]elief [Dd]efendant|[Rr]ecipients? of (?:[Ii]llicit|[Ii]ll-[Gg]otten|[Ff]raudulent|[Ii]nvestor)")
 
@@ -1010,6 +1013,8 @@ def respondents_en(title: str, text: str, sentences: list[tuple[int, int]]) -> l
                   _ALIAS_BEFORE.search(text, max(a, m.start() - 30), m.start()) or \
                   text.endswith(_RENAMED, a, m.start()):
               continue  # (also known as Richard M. Carter): another name of a party named before
+          if text.startswith(" for ", m.start() - 5) and text[text.rfind(" ", a, m.start() - 5) + 1].isupper():
+              continue  # the tail of a longer name (the Centers for Medicare and Medicaid Services)
           if relief and (relief_end >= a and _LIST_GAP.fullmatch(text, relief_end, m.start()) or
                          run.startswith(("Relief Defendant", "Relief defendant")) or
                          _RELIEF_BEFORE.search(text, max(a, m.start() - 30), m.start()) or

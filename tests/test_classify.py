@@ -1555,6 +1555,13 @@ def test_english_respondents_past_the_opening(clf):
     # a place abbreviation that ended a sentence the splitter kept whole
     ("The SEC charged Digi Outdoor Media Inc. with fraud in selling signs around Washington, D.C. Instead, the complaint "
      "alleges that the company kept the money.", ["Digi Outdoor Media Inc."]),
+    # a list closed by "the relief defendants who": every name in it holds money, none is charged
+    ("The SEC charged David B. Kaplan with fraud. The court issued an asset freeze against Lisa M. Kaplan, the "
+     "Water-Walking Foundation Inc., and Manna Investments LLC, the relief defendants who are alleged to have received "
+     "investor funds.", ["David B. Kaplan"]),
+    # the tail of a body's longer name after "for" (the Centers for Medicare and Medicaid Services) is no party
+    ("The SEC charged David Blaszczak with obtaining confidential details about decisions by the Centers for Medicare "
+     "and Medicaid Services (CMS) from Christopher Worrall.", ["David Blaszczak", "Christopher Worrall"]),
 ])
 def test_english_respondents(clf, text, names):
     out = clf.classify("SEC Charges", text, source="sec")
