@@ -367,6 +367,10 @@ def _each_payers(orig: str, low: str, rel: int, prev: str = "") -> int:
         best = _last_name_list(orig, rel)
     if best is None and prev and _PRONOUN_PAYERS.search(low, 0, rel):
         best = _last_name_list(prev, len(prev))
+        if best is None:  # (the court found that both defendants violated … . It ordered each of them to pay $X)
+            words = [w.group(1) for w in _PAYERS_NUM.finditer(prev.lower())]
+            if words:
+                return _NUM[words[-1]]
     if best is None:
         return 1
     return len(_LIST_SEP.split(best.group(1)))

@@ -1184,6 +1184,29 @@ EN_CASES = [
                   "convicted of wire fraud and ordered to pay restitution of $551,250 and serve 21 months in prison.",
                   "sec"),
                  {"sanctions": ["asset_freeze"]}, id="earlier-conviction-is-history"),
+    # blind set 4 (bench/constructed/blind4_sec.jsonl): "each of them" after "both defendants" in the sentence before
+    pytest.param(("Court Enters Default Judgments", "The court found that both defendants violated Section 5. The final "
+                  "judgments order Whitfield to pay disgorgement of $318,400, order Pask to pay disgorgement of "
+                  "$207,950, and order each of them to pay a civil penalty of $75,000.", "sec"),
+                 {"fine": {"amount": 150000, "currency": "USD"}}, id="each-of-them-after-both-defendants"),
+    pytest.param(("SEC Charges Broker-Dealer", "The complaint alleges that the firm failed to close out fail-to-deliver "
+                  "positions as required by Rule 204 of Regulation SHO.", "sec"),
+                 {"violations": ["securities_firm_compliance"]}, id="regulation-sho"),
+    pytest.param(("SEC Charges Transfer Agent", "The complaint alleges that Sentinel failed to make and keep required "
+                  "records of certificate issuances and cancellations.", "sec"),
+                 {"violations": ["books_records_controls"]}, id="failed-to-make-and-keep-records"),
+    pytest.param(("Jury Finds Hedge Fund Manager Liable for Stealing From His Fund", "The complaint alleged that Meeks "
+                  "caused the fund to pay $2.41 million in fictitious expenses to two entities that he secretly "
+                  "controlled.", "sec"),
+                 {"violations": ["fund_asset_misappropriation"]}, id="paid-to-entities-he-controlled"),
+    pytest.param(("SEC Files Subpoena Enforcement Action", "The staff is conducting an investigation to determine "
+                  "whether any persons traded Zephyr securities while in possession of material nonpublic information. "
+                  "Pruitt failed to comply with the subpoena.", "sec"),
+                 {"violations": ["inspection_noncooperation"]}, id="investigation-to-determine-whether"),
+    pytest.param(("SEC Obtains Judgment", "Traeger consented to a judgment that permanently enjoins him. In 2012, in an "
+                  "unrelated settled administrative proceeding, the Commission barred Traeger from participating in any "
+                  "offering of penny stock.", "sec"),
+                 {"sanctions": ["cease_and_desist"]}, id="bar-of-an-unrelated-proceeding"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
@@ -1197,6 +1220,17 @@ def test_english_hard_cases(clf, notice, expected):
     for key, value in expected.items():
         assert out[key] == value, key
     _check_evidence(title, text, out)
+
+
+def test_english_violating_a_bar_and_pension_bribery(clf):
+    # association despite a bar (Advisers Act 203(f) violated) is `other`; a public pension official's bribery is
+    # bribery_fcpa even when the title alone says so and another violation is found
+    barred = clf.classify("SEC Charges Previously Barred Adviser", "The complaint alleges that by continuing to advise "
+                          "clients after the bar, Fenwick violated Section 203(f) of the Advisers Act.", source="sec")
+    assert "other" in barred["violations"]
+    bribe = clf.classify("Court Enters Default Judgment Against Placement Agent in Public Pension Bribery Scheme",
+                         "The court found that Drayton violated Section 15(a) of the Exchange Act.", source="sec")
+    assert sorted(bribe["violations"]) == ["bribery_fcpa", "unregistered_broker"]
 
 
 def test_english_evidence_is_the_sentence(clf):
