@@ -278,6 +278,11 @@ def _party_parts(body: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
+def _row_party(row: dict[str, str]) -> str:
+    """A table row's party, as a decision line opens with it (吕文涛(时任…总经理))."""
+    return row.get("当事人") or row.get("当事人名称") or next((v for k, v in row.items() if "当事人" in k or "名称" in k), "")
+
+
 def _zh_fine_total(amounts: list[tuple[float, bool]]) -> float:
     """The fine imposed, from the amounts in text order: a total (合计/共计/总计) replaces the amounts before it that it
     sums (对A罚款10万元,对B罚款5万元,合计罚款15万元 → 15万); a total with none before it is one party's own total and
@@ -666,18 +671,21 @@ class Classifier:
     def _classify_zh(self, title: str, text: str, source: str | None) -> dict[str, Any]:
         t = normalize_zh(title)
         x = normalize_zh(text)
-        table = ex.parse_table_row(text)  # before NFKC: full-width commas inside cells must not split them
-        if table:
-            table = _normalize_cells(table)
+        rows = [_normalize_cells(r) for r in ex.parse_table_rows(text)]  # (before NFKC: full-width commas inside
+        table = rows[0] if rows else None  # cells must not split them)
         issuer = ex.find_issuer(t, x, source)
         if table and not source:
             issuer = ex.find_issuer(table.get("处理机构", ""), "", None) or issuer
         if table:
             # columns by what their headers say (the regulators' exports name them differently: 违规事实, 主要违法违规行为,
             # 主要违法违规事实(案由), 违法行为类型; 处罚类型, 行政处罚内容, 行政处罚决定); never a number, an authority or a date
-            facts = "。".join(v for k, v in table.items() if v and _FACT_COL.search(k) and not _META_COL.search(k))
-            decision = "。".join(v for k, v in table.items() if v and _DECISION_COL.search(k) and not _META_COL.search(k))
-            body = f"{facts}。\n处罚决定:{decision}。" if decision else f"{facts}。"
+            facts = "。".join(v for r in rows for k, v in r.items() if v and _FACT_COL.search(k) and not _META_COL.search(k))
+            decisions = ["。".join(v for k, v in r.items() if v and _DECISION_COL.search(k) and not _META_COL.search(k))
+                         for r in rows]
+            if len(rows) > 1:  # one decision line per row, opened by its party, so each measure pairs with its row's
+                body = f"{facts}。\n处罚决定:\n" + "".join(f"{_row_party(r)}:{d}。\n" for r, d in zip(rows, decisions) if d)
+            else:
+                body = f"{facts}。\n处罚决定:{decisions[0]}。" if decisions[0] else f"{facts}。"
         else:
             body = x
         if self._sector_ac is not None:
@@ -712,6 +720,10 @@ class Classifier:
         sanctions, params, fine, confiscation, pairs = self._zh_sanctions(t, body, clauses, starts, issuer, table,
                                                                           hits_title, hits_body)
         respondents = ex.respondents_zh(t, x, sectors, table)
+        for r in rows[1:]:  # the other rows' parties (the responsible persons of an institution's case)
+            for rec in ex.respondents_zh(t, x, sectors, r):
+                if all(rec["name"] != p["name"] for p in respondents):
+                    respondents.append(rec)
         self._attach_zh(respondents, pairs, params, sectors)
 
         # A gatekeeper's case (auditor, sponsor, law firm): the false statements are the client's documents or the
@@ -726,6 +738,8 @@ class Classifier:
                 for k, ev in d.items():
                     if ev not in x:
                         ev = ev.removeprefix("处罚决定:").strip()
+                        if ev not in x and len(rows) > 1 and ":" in ev:  # (a row's decision line: its party, a colon)
+                            ev = ev.split(":", 1)[1]
                         d[k] = ev if ev in x else ev.rstrip("。")
         return self._result(violations, sanctions, params, respondents, fine, confiscation,
                             doc_number=ex.find_doc_number(t, x, "zh"), issuer=issuer, status=None, title=t)
@@ -826,7 +840,7 @@ class Classifier:
             found_here = per_clause[ci]
             targets = ex.pair_target_names(clause)
             if not targets:  # a list of decisions, one party per line ("某甲公司：…。处分：公开谴责")
-                party = ex.line_party(body, lo)
+                party = ex.line_party(body, lo + min(end for _, end in found_here))  # (the line may open the clause)
                 if party:
                     targets = [party]
             for sid, end in found_here:
@@ -872,8 +886,8 @@ class Classifier:
         return sanctions, params, fine, confiscation, pairs
 
     _FINE_AMT = re.compile(
-        r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?P<pre3>合计|共计|总计)?(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?"
-        r"|(?P<pre2>合计|共计|总计|共|分别|各)?(?:处以?|并处)?(?:人民币)?(?P<amt2>[0-9][0-9,.]*\s*[十百千]?[万亿]?元?|[零〇一二两三四五六七八九十百千万亿]+元)(?:的)?罚款")
+        r"(?P<pre>合计|共计|总计|共|分别|各)?(?:处以?|并处|罚款|处罚款|罚金)(?P<pre3>合计|共计|总计)?(?:人民币)?(?P<amt>[0-9][0-9,.]*\s*[十百千]?[万亿]?元|[" + am.CN_NUM_CHARS + r"]+元)(?:的)?"
+        r"|(?P<pre2>合计|共计|总计|共|分别|各)?(?:处以?|并处)?(?:人民币)?(?P<amt2>[0-9][0-9,.]*\s*[十百千]?[万亿]?元?|[" + am.CN_NUM_CHARS + r"]+元)(?:的)?罚款")  # (大写: 壹佰伍拾万元)
 
     def _zh_fine_amounts(self, clause: str, n_targets: int) -> list[tuple[float, bool, int]]:
         out = []

@@ -127,18 +127,21 @@ def find_issuer(title: str, text: str, source: str | None) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------- tables
-def parse_table_row(text: str) -> dict[str, str] | None:
-    """A CSV header + one row (dataset exports of penalty disclosure tables), as {column: value}."""
+def parse_table_rows(text: str) -> list[dict[str, str]]:
+    """A CSV header and its rows (dataset exports of penalty disclosure tables: an NFRA 行政处罚信息公开表 lists the
+    institution, then each responsible person, one row each), as [{column: value}]; rows with another number of cells
+    than the header are skipped."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) < 2 or lines[0].count(",") < 4 or "当事人" not in lines[0]:
-        return None
+        return []
     try:
-        rows = list(csv.reader(io.StringIO("\n".join(lines[:2]))))
+        rows = list(csv.reader(io.StringIO("\n".join(lines))))
     except csv.Error:
-        return None
-    if len(rows) < 2 or len(rows[0]) != len(rows[1]):
-        return None
-    return {h.strip(): v.strip() for h, v in zip(rows[0], rows[1])}
+        return []
+    head = [h.strip() for h in rows[0]]
+    if len(rows) < 2 or len(rows[1]) != len(head) or any(len(h) > 20 for h in head):
+        return []  # prose that opens with a party line (当事人:周某,男,1990年出生,…), not a header and its rows
+    return [{h: v.strip() for h, v in zip(head, row)} for row in rows[1:] if len(row) == len(head)]
 
 
 # --------------------------------------------------------------------------------------------- zh respondents
@@ -285,6 +288,9 @@ def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
     return rec
 
 
+_ROLE_PAREN_END = re.compile(r"\([^()]*\)$")
+
+
 def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, str] | None = None) -> list[dict]:
     """Respondents with kind and role, from a table row, a 当事人 block, the addressee line or the title."""
     found: dict[str, dict] = {}
@@ -300,8 +306,12 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
     if table:
         name = table.get("当事人") or table.get("当事人名称") or ""
         kind = table.get("当事人类型", "")
+        base = _ROLE_PAREN_END.sub("", name)
+        person = "个人" in kind or "自然人" in kind or (not kind and _ZH_PERSON.match(base) is not None)
+        if person and base:  # 吕文涛(时任某银行某分行财富管理部总经理): the name, its role in brackets
+            name = base
         if name:
-            rec = {"name": name, "type": "individual" if "个人" in kind or "自然人" in kind else "institution"}
+            rec = {"name": name, "type": "individual" if person else "institution"}
             role = _inst_role(name, sectors | ({"bank"} if "银" in (table.get("处理机构") or "") else set()))
             if rec["type"] == "institution" and role:
                 rec["role"] = role

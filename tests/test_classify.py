@@ -416,7 +416,43 @@ ZH_CASES = [
     pytest.param(("关于对投资者孙某采取限制证券账户交易监管措施的决定", "孙某:经查,你控制的账户存在异常交易行为。本所决定对你采取"
                   "限制证券账户交易三个月的监管措施。", "sse"),
                  {"sanctions": ["business_restriction"]}, id="account-trading-restricted"),
+    # blind set 3 (bench/constructed/blind3_zh.jsonl): AMAC's 采取警告 is its self-regulatory warning; a fine written in
+    # 大写 numerals; a register of insiders kept badly is no insider trading, nor a false filing
+    pytest.param(("关于对某某投资管理有限公司采取纪律处分的决定", "某某投资管理有限公司:你公司未履行谨慎勤勉义务。协会决定:对你公司"
+                  "采取警告、要求限期改正的纪律处分。", "amac"),
+                 {"sanctions": ["written_warning_selfreg", "amac_required_correction"]}, id="amac-warning-taken"),
+    pytest.param(("行政处罚决定书", "经查,你行贷后管理不到位,信贷资金违规流入房地产领域。我局决定对你行作出如下行政处罚:罚款人民币"
+                  "壹佰伍拾万元整(¥1,500,000.00)。", "nfra"),
+                 {"fine": {"amount": 1500000, "currency": "CNY"}}, id="fine-in-capital-numerals"),
+    pytest.param(("关于对某某科技股份有限公司及有关责任人予以监管警示的决定", "经查明,公司在筹划重大资产重组过程中,内幕信息知情人登记"
+                  "管理不规范:一是公司报送的内幕信息知情人档案不完整,遗漏了交易对方某某有限公司的部分股东等12名内幕信息知情人。经核查,未发现"
+                  "上述内幕信息知情人在敏感期内存在买卖公司股票的情形。本所决定对公司予以监管警示。", "sse"),
+                 {"violations": ["other"]}, id="insider-register-no-trading"),
+    pytest.param(("关于对某某智能装备股份有限公司采取出具警示函的自律监管措施的决定", "经查明,公司以支付采购款名义向供应商转出资金,"
+                  "构成实际控制人非经营性资金占用。公司未及时履行审议程序并披露上述资金占用事项。", "bse"),
+                 {"violations": ["disclosure_violation", "fund_occupation_illegal_guarantee"]}, id="occupation-not-disclosed"),
+    pytest.param(("行政处罚信息公开表", "当事人名称:某某银行股份有限公司。主要违法违规行为:监管标准化数据(EAST)报送存在错报、漏报;"
+                  "1104报表部分指标数据报送不准确。行政处罚内容:罚款230万元。", "nfra"),
+                 {"violations": ["books_records_controls"]}, id="supervisory-data-misreported"),
 ]
+
+
+def test_chinese_table_with_several_rows(clf):
+    # an NFRA disclosure table as text: the institution's row, then its responsible person's, each with its own measure
+    text = ("序号,当事人名称,主要违法违规行为,行政处罚内容,作出决定机关\n"
+            "1,华岱银行股份有限公司青岛分行,理财业务严重违反审慎经营规则,罚款110万元,国家金融监督管理总局青岛监管局\n"
+            "2,吕文涛（时任华岱银行股份有限公司青岛分行财富管理部总经理）,对上述违法违规行为负有直接管理责任,警告并罚款5万元,"
+            "国家金融监督管理总局青岛监管局\n")
+    out = clf.classify("行政处罚信息公开表", text, source="nfra")
+    assert out["fine"] == {"amount": 1150000, "currency": "CNY"}
+    assert [(r["name"], r["type"], sorted(r.get("sanctions", []))) for r in out["respondents"]] == [
+        ("华岱银行股份有限公司青岛分行", "institution", ["fine"]),
+        ("吕文涛", "individual", ["admin_warning", "fine"])]
+    _check_evidence("行政处罚信息公开表", text, out)
+    # prose whose first line is a party line with commas is no table
+    prose = ("当事人:周某,男,1990年出生,某某私募证券基金管理有限公司市场部负责人,基金从业资格注册编号F2830416。\n\n"
+             "经查,周某通过个人抖音账号向不特定对象宣传推介私募基金产品。\n协会决定:取消周某基金从业资格,加入黑名单,期限为三年。")
+    assert clf.classify("纪律处分决定书", prose, source="amac")["violations"] == ["public_solicitation"]
 
 
 @pytest.mark.parametrize("notice, expected", ZH_CASES)
