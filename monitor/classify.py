@@ -447,7 +447,8 @@ _DETECT_BEFORE = re.compile(r"\b(?:detect\w*|identify\w*|monitor\w*|surveil\w*|s
 # an issuer failing to disclose inside information to the public is a disclosure breach, not insider dealing
 _DISCLOSE_BEFORE = re.compile(r"\bdisclos\w*(?: of)?(?: the| its)? $|\b(?:was|were|is|constituted|amounted to) $")  # (… was inside
 # information: a finding about what the information was, in a disclosure case)
-_PARTS_FOLLOW = re.compile(r",? \(?(?:comprising|consisting of|made up of|which (?:comprises|includes)|including)\b")
+_PARTS_FOLLOW = re.compile(r"(?: (?:pursuant to|under) (?:section|s\.) ?[0-9][0-9A-Za-z()]* of the [A-Za-z ]{1,40}?)?"  # (FCA: s.123)
+                           r",? \(?(?:comprising|consisting of|made up of|which (?:comprises|includes)|including)\b")
 _FACT_COL = re.compile(r"违规|违法|案由|事实|依据")
 _DECISION_COL = re.compile(r"处罚内容|处罚决定|处罚类型|处理决定|处罚措施")
 _META_COL = re.compile(r"文号|机关|日期|金额|序号|名称|姓名|当事人")
@@ -486,6 +487,8 @@ def _first_at(cues: list[tuple[int, int, int]], lo: int, hi: int) -> int:
 
 _NOT_AFTER = re.compile(r"(?: against [^.;]{1,40}?)? (?:were|was|is|are|will|would|has|have) not (?:been |be )?"
                         r"(?:assessed|imposed|ordered|awarded|entered)\b")
+# "no fine is imposed", "payment of any financial penalty would cause it hardship": no remedy, or a hypothetical one
+_NO_BEFORE = re.compile(r"\b(?:no|any)\s+(?:civil\s+|financial\s+)?(?:money\s+|monetary\s+)?$")
 _ROUNDED_BEFORE = re.compile(r"\b(?:over|more than|approximately|about|nearly|almost|roughly|some)\s+$")
 
 
@@ -638,7 +641,7 @@ class Classifier:
                             ("crim_sought", [r"(will|would|may) seek", r"seeks? to extradite",
                                              r"(faces|face|facing) (a )?(maximum|possible|potential|up to)"]),
                             ("order", [r"\border(ed|s|ing)\b"]),
-                            ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)",
+                            ("not", [r"\b(not|no|never) (been )?(impos|order|enter|obtain)", r"\binstead of (impos|order)",
                                      r"\bnot (considered it|consider it|think it|appropriate|necessary)\b[^.;]{0,20}\bto impose",
                                      r"\bdismiss(es|ed|ing)? (the )?(sec.?s |commission.?s )?(claims?|request) for"])):
             for w in words:
@@ -993,7 +996,9 @@ class Classifier:
                     continue
                 if rule.label in _ABUSE_LABELS and (_DETECT_BEFORE.search(xl, max(a, m.start() - 80), m.start()) or
                                                     rule.label == "insider_trading" and
-                                                    _DISCLOSE_BEFORE.search(xl, max(a, m.start() - 30), m.start())):
+                                                    (_DISCLOSE_BEFORE.search(xl, max(a, m.start() - 30), m.start()) or
+                                                     m.start() == a + 4 and xl.startswith("the ", a))):
+                    # (a sentence about what "The inside information concerned" describes it, trades nothing)
                     continue  # a firm's controls to detect abuse ("could not detect ... layering or spoofing"), not abuse
                 found[rule.label] = _window(x, m.start(), m.end(), a, b)
                 break
@@ -1002,7 +1007,9 @@ class Classifier:
                 break
             rule = tr.rules[ri][1]
             found = weak if rule.weak else violations
-            if rule.label not in found and hits_t.first(ri):
+            if rule.label not in found and (tm := hits_t.first(ri)):
+                if rule.label == "insider_trading" and _DISCLOSE_BEFORE.search(tl, max(0, tm.start() - 30), tm.start()):
+                    continue  # (… culpable of late disclosure of inside information: an issuer's disclosure case)
                 found[rule.label] = t
         if not violations:
             violations.update(weak or past)
@@ -1166,7 +1173,8 @@ class Classifier:
             if not _OTHER_OBJECT.search(low, e, cue) and not (
                     label not in _MONEY_LABELS and _MONEY_WORD.search(low, e, cue)):
                 return "undetermined"
-        if ctx.any("not", max(lo, s - 40), s) or _NOT_AFTER.match(low, e):
+        if ctx.any("not", max(lo, s - 40), s) or _NOT_AFTER.match(low, e) or (
+                label in _MONEY_LABELS and _NO_BEFORE.search(low, max(lo, s - 30), s)):
             return "none"  # (`no penalty was imposed`; `civil penalties were not assessed against the Aguiars`)
         if last_any >= 0:
             return "imposed"

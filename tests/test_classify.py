@@ -1258,6 +1258,50 @@ def test_english_hard_cases(clf, notice, expected):
     _check_evidence(title, text, out)
 
 
+def test_fca_finra_sfc_sanctions_from_the_third_blind_set(clf):
+    # bench/constructed/blind3_oth.jsonl: an AWC's per-respondent sanction lists are all consented to
+    awc = clf.classify("AWC: Halcyon Ridge Securities, LLC", "Respondents also consent to the imposition of the following "
+                       "sanctions:\n\nRespondent Firm:\n- a censure;\n- a $1,750,000 fine; and\n- an undertaking to retain an "
+                       "independent consultant.\nRespondent Mulcahy:\n- a four-month suspension from associating with any "
+                       "FINRA member in any principal capacity; and\n- a $20,000 fine.", source="finra")
+    assert awc["fine"] == {"amount": 1770000, "currency": "USD"}
+    assert "business_restriction" in awc["sanctions"]
+    # what the FCA "would have fined" without the discount is no fine; a total "pursuant to section 123 of the Act,
+    # comprising" its parts is not added to them
+    fca = clf.classify("FCA fines Castleford", "The FCA has fined Castleford Wealth Partners Limited £1,963,500 for giving "
+                       "unsuitable advice. Without the discount the FCA would have fined Castleford £2,805,000 and Mr "
+                       "Pellew £132,000.", source="fca")
+    assert fca["fine"] == {"amount": 1963500, "currency": "GBP"}
+    parts = clf.classify("FINAL NOTICE", "The Authority hereby imposes on Mr Hartwell a financial penalty of £268,012 "
+                         "pursuant to section 123 of the Act, comprising disgorgement of £87,412 and a penalty of £180,600, "
+                         "for engaging in insider dealing.", source="fca")
+    assert parts["fine"] == {"amount": 180600, "currency": "GBP"}
+    # no fine imposed, a hypothetical one, a censure instead of one; redress agreed with the FCA is restitution
+    censure = clf.classify("FINAL NOTICE", "Brightwell has provided evidence that payment of any financial penalty would "
+                           "cause it serious financial hardship. The Authority has therefore decided to publish a statement "
+                           "of Brightwell's misconduct (a public censure) instead of imposing a financial penalty. Brightwell "
+                           "has agreed to pay redress of £9.6 million to customers.", source="fca")
+    assert "fine" not in censure["sanctions"] and "restitution" in censure["sanctions"]
+    barred = clf.classify("AWC", "Respondent consents to the imposition of the following sanction: a bar from associating "
+                          "with any FINRA member in any capacity. Because Respondent is barred, no fine is imposed.",
+                          source="finra")
+    assert "fine" not in barred["sanctions"]
+    # a prison term after a long name; a statutory maximum is none; an order the SFC "would apply" for is sought
+    jailed = clf.classify("Former banker jailed for insider dealing", "The District Court today sentenced Mr Raymond Kwan "
+                          "Siu-fai, a former director of the corporate finance department of an investment bank, to 22 "
+                          "months' imprisonment after he was convicted of insider dealing. The SFC said it would apply to "
+                          "the court for a cold shoulder order against Kwan.", source="sfc")
+    assert "imprisonment" in jailed["sanctions"] and "market_ban" not in jailed["sanctions"]
+    maximum = clf.classify("SFC prosecutes trader", "Insider dealing carries a maximum penalty of 10 years' imprisonment. "
+                           "The SFC charged Mr Lee with insider dealing.", source="sfc")
+    assert "imprisonment" not in maximum["sanctions"]
+    # an issuer's late disclosure: "The inside information concerned ..." describes the information, trades nothing
+    late = clf.classify("MMT finds Jade Summit culpable of late disclosure of inside information", "Jade Summit failed to "
+                        "disclose inside information to the public as soon as reasonably practicable. The inside "
+                        "information concerned the termination of a supply contract.", source="sfc")
+    assert "insider_trading" not in late["violations"]
+
+
 def test_english_violating_a_bar_and_pension_bribery(clf):
     # association despite a bar (Advisers Act 203(f) violated) is `other`; a public pension official's bribery is
     # bribery_fcpa even when the title alone says so and another violation is found
