@@ -1243,6 +1243,23 @@ EN_CASES = [
                   "unrelated settled administrative proceeding, the Commission barred Traeger from participating in any "
                   "offering of penny stock.", "sec"),
                  {"sanctions": ["cease_and_desist"]}, id="bar-of-an-unrelated-proceeding"),
+    # blind set 3 of FCA/FINRA/SFC notices (bench/constructed/blind3_oth.jsonl)
+    pytest.param(("FINAL NOTICE", "It routed 72% of such orders to two brokers without obtaining competing quotes, "
+                  "contrary to COBS 11.2A.2R (best execution).", "fca"),
+                 {"violations": ["securities_firm_compliance"]}, id="best-execution"),
+    pytest.param(("SFC reprimands and fines GHSL", "The SFC considers that GHSL failed to implement adequate and effective "
+                  "internal controls to mitigate money laundering risks.", "sfc"),
+                 {"violations": ["securities_firm_compliance"]}, id="sfc-internal-controls"),
+    pytest.param(("SFC bans responsible officer", "The SFC found that Mr Lam's failure to discharge his duties as a "
+                  "responsible officer was attributable to his neglect.", "sfc"),
+                 {"violations": ["diligence_failure"]}, id="sfc-attributable-to-neglect"),
+    pytest.param(("FINAL NOTICE", "Brightwell placed customers' cash with a bank which paid it a separate fee, creating a "
+                  "conflict that was neither managed nor disclosed, contrary to SYSC 10.1.3R. \"SYSC\" means the Senior "
+                  "Management Arrangements, Systems and Controls sourcebook.", "fca"),
+                 {"violations": ["adviser_fiduciary_breach"]}, id="sysc-10-conflicts-not-the-sourcebook-name"),
+    pytest.param(("Man convicted of issuing unauthorised advertisements", "Leung pleaded guilty to one charge of issuing "
+                  "advertisements without authorisation under section 103(1) of the SFO.", "sfc"),
+                 {"violations": ["public_solicitation"]}, id="unauthorised-advertisements"),
     pytest.param(("Notice of hearing", "The hearing is scheduled for March 3 in Room 4.", "sec"),
                  {"violations": ["other"], "sanctions": [], "fine": None,
                   "evidence": {"other": "no violation rule matched: Notice of hearing"}}, id="nothing-matches-other"),
