@@ -278,11 +278,6 @@ def _party_parts(body: str, clauses: list[tuple[int, int]]) -> list[tuple[int, i
     return out
 
 
-def _row_party(row: dict[str, str]) -> str:
-    """A table row's party, as a decision line opens with it (吕文涛(时任…总经理))."""
-    return row.get("当事人") or row.get("当事人名称") or next((v for k, v in row.items() if "当事人" in k or "名称" in k), "")
-
-
 def _zh_fine_total(amounts: list[tuple[float, bool]]) -> float:
     """The fine imposed, from the amounts in text order: a total (合计/共计/总计) replaces the amounts before it that it
     sums (对A罚款10万元,对B罚款5万元,合计罚款15万元 → 15万); a total with none before it is one party's own total and
@@ -686,7 +681,7 @@ class Classifier:
             decisions = ["。".join(v for k, v in r.items() if v and _DECISION_COL.search(k) and not _META_COL.search(k))
                          for r in rows]
             if len(rows) > 1:  # one decision line per row, opened by its party, so each measure pairs with its row's
-                body = f"{facts}。\n处罚决定:\n" + "".join(f"{_row_party(r)}:{d}。\n" for r, d in zip(rows, decisions) if d)
+                body = f"{facts}。\n处罚决定:\n" + "".join(f"{ex.table_party(r)}:{d}。\n" for r, d in zip(rows, decisions) if d)
             else:
                 body = f"{facts}。\n处罚决定:{decisions[0]}。" if decisions[0] else f"{facts}。"
         else:

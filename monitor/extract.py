@@ -291,6 +291,11 @@ def party_zh(name: str, desc: str, sectors: set[str]) -> dict | None:
 _ROLE_PAREN_END = re.compile(r"\([^()]*\)$")
 
 
+def table_party(row: dict[str, str]) -> str:
+    """A table row's party cell (当事人 / 当事人名称), as written: 吕文涛(时任…总经理) keeps its role."""
+    return row.get("当事人") or row.get("当事人名称") or ""
+
+
 def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, str] | None = None) -> list[dict]:
     """Respondents with kind and role, from a table row, a 当事人 block, the addressee line or the title."""
     found: dict[str, dict] = {}
@@ -304,7 +309,7 @@ def respondents_zh(title: str, text: str, sectors: set[str], table: dict[str, st
             found.setdefault(name, rec)
 
     if table:
-        name = table.get("当事人") or table.get("当事人名称") or ""
+        name = table_party(table)
         kind = table.get("当事人类型", "")
         base = _ROLE_PAREN_END.sub("", name)
         person = "个人" in kind or "自然人" in kind or (not kind and _ZH_PERSON.match(base) is not None)
